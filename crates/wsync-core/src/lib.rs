@@ -1,0 +1,23 @@
+//! Sync core of Workspace Sync: everything that is not presentation.
+//!
+//! The CLI (`wsync`) and the tray app are thin shells over this crate. It has
+//! no GUI dependencies so that it builds and runs on a server without
+//! GTK/WebKit.
+
+pub mod cancel;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod paths;
+pub mod redact;
+pub mod rclone;
+pub mod remote;
+pub mod report;
+pub mod secrets;
+pub mod state;
+pub mod sync;
+
+pub use error::{Error, Result};
+
+/// Version of this crate, shown by `wsync --version` and the app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

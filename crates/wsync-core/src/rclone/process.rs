@@ -1,0 +1,260 @@
+//! One rclone child process: arguments without secrets, the remote's
+//! definition and secrets in its environment only, stderr drained on its own
+//! thread and parsed as JSON log lines, stdout captured, cancellation by
+//! SIGINT and an optional time limit.
+//!
+//! Each run gets its own `--config` file path in a private (0700) directory,
+//! so that a token that rclone refreshes during the run lands there and not
+//! in a shared plaintext rclone.conf; the file is removed after the run.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use super::log::{Level, LogLine};
+use super::{ExitKind, Rclone};
+use crate::cancel::CancelToken;
+use crate::error::{Error, Result};
+use crate::{paths, redact};
+
+/// A prepared rclone command.
+pub struct Invocation {
+    bin: PathBuf,
+    args: Vec<OsString>,
+    env: Vec<(String, String)>,
+    stdin: Option<String>,
+    json_log: bool,
+    timeout: Option<Duration>,
+}
+
+/// What a finished rclone run left behind.
+#[derive(Debug)]
+pub struct Output {
+    pub code: Option<i32>,
+    pub kind: ExitKind,
+    pub stdout: String,
+    /// Every stderr line except stats lines, in order.
+    pub lines: Vec<LogLine>,
+    pub timed_out: bool,
+    /// The run's private config file, read back before it was removed
+    /// (holds a refreshed OAuth token when rclone refreshed one).
+    pub config_after: Option<String>,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.kind == ExitKind::Success
+    }
+
+    /// The error lines of the run, redacted, joined into one line.
+    pub fn error_text(&self) -> String {
+        let errs: Vec<&str> = self
+            .lines
+            .iter()
+            .filter(|l| l.level >= Level::Error)
+            .map(|l| l.msg.as_str())
+            .filter(|m| !m.is_empty())
+            .collect();
+        let text = if errs.is_empty() {
+            self.lines.iter().rev().find(|l| l.level >= Level::Notice).map(|l| l.msg.clone()).unwrap_or_default()
+        } else {
+            errs.join("; ")
+        };
+        redact::redact(&text.replace('\n', " "))
+    }
+
+    /// True if any line's message contains `needle`.
+    pub fn mentions(&self, needle: &str) -> bool {
+        self.lines.iter().any(|l| l.msg.contains(needle))
+    }
+}
+
+static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Rclone {
+    /// Start building an rclone command (`sub` is the subcommand).
+    pub fn command(&self, sub: &str) -> Invocation {
+        Invocation {
+            bin: self.path.clone(),
+            args: vec![sub.into()],
+            env: Vec::new(),
+            stdin: None,
+            json_log: true,
+            timeout: None,
+        }
+    }
+
+    /// Obscure a password the way rclone's config expects (webdav/sftp),
+    /// passing it on stdin so it never appears in an argument list.
+    pub fn obscure(&self, secret: &str) -> Result<String> {
+        let out = self.command("obscure").arg("-").plain_output().stdin(secret).run(None, &mut |_| {})?;
+        if !out.success() {
+            return Err(Error::Rclone(format!("rclone could not obscure a password: {}", out.error_text())));
+        }
+        let obscured = out.stdout.trim().to_string();
+        redact::register(&obscured);
+        Ok(obscured)
+    }
+}
+
+impl Invocation {
+    pub fn arg(mut self, a: impl Into<OsString>) -> Self {
+        self.args.push(a.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn envs(mut self, vars: &[(String, String)]) -> Self {
+        self.env.extend(vars.iter().cloned());
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    /// Plain text on stderr instead of the JSON log (for `obscure`, `version`).
+    pub fn plain_output(mut self) -> Self {
+        self.json_log = false;
+        self
+    }
+
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Run to completion, calling `on_line` for every stderr line (stats
+    /// lines included) on this thread as they arrive.
+    pub fn run(self, cancel: Option<&CancelToken>, on_line: &mut dyn FnMut(&LogLine)) -> Result<Output> {
+        if cancel.map(|c| c.is_cancelled()).unwrap_or(false) {
+            return Err(Error::Interrupted);
+        }
+        let run_dir = paths::runtime_dir();
+        paths::create_private_dir(&run_dir)
+            .map_err(|e| Error::io(format!("cannot create the private run directory {}", run_dir.display()), e))?;
+        let n = RUN_COUNTER.fetch_add(1, Ordering::SeqCst);
+        let config_file = run_dir.join(format!("rclone-{}-{n}.conf", std::process::id()));
+        let _config_guard = RemoveOnDrop(config_file.clone());
+
+        let mut cmd = Command::new(&self.bin);
+        // Inherited RCLONE_* variables would change what rclone does behind
+        // our back (and could define remotes of their own).
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("RCLONE_") {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.args(&self.args).arg("--config").arg(&config_file);
+        if self.json_log {
+            cmd.args(["--use-json-log", "--color", "NEVER"]);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+
+        let mut child = cmd.spawn().map_err(|e| {
+            Error::Rclone(format!("cannot start rclone at {}: {e}; run scripts/fetch-rclone.sh or set WSYNC_RCLONE", self.bin.display()))
+        })?;
+        let pid = child.id();
+        if let Some(c) = cancel {
+            c.register(pid);
+        }
+        if let (Some(text), Some(mut sin)) = (self.stdin.as_ref(), child.stdin.take()) {
+            let _ = sin.write_all(text.as_bytes());
+            // Dropping closes stdin so rclone sees EOF.
+        }
+
+        let (line_tx, line_rx) = mpsc::channel::<String>();
+        let stderr = child.stderr.take();
+        let err_thread = std::thread::spawn(move || {
+            if let Some(e) = stderr {
+                for line in BufReader::new(e).lines() {
+                    match line {
+                        Ok(l) => {
+                            if line_tx.send(l).is_err() {
+                                break;
+                            }
+                        }
+                        Err(_) => break,
+                    }
+                }
+            }
+        });
+        let stdout = child.stdout.take();
+        let out_thread = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            if let Some(mut o) = stdout {
+                let _ = o.read_to_end(&mut s);
+            }
+            String::from_utf8_lossy(&s).into_owned()
+        });
+
+        let timed_out = Arc::new(AtomicBool::new(false));
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let watchdog = self.timeout.map(|limit| {
+            let flag = timed_out.clone();
+            std::thread::spawn(move || {
+                if let Err(mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit) {
+                    flag.store(true, Ordering::SeqCst);
+                    unsafe {
+                        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+                    }
+                }
+            })
+        });
+
+        let mut lines = Vec::new();
+        for raw in line_rx {
+            let parsed = LogLine::parse(&raw);
+            on_line(&parsed);
+            if parsed.stats.is_none() {
+                lines.push(parsed);
+            }
+        }
+        let _ = err_thread.join();
+        let stdout = out_thread.join().unwrap_or_default();
+        let status = child.wait().map_err(|e| Error::io("waiting for rclone", e))?;
+        let _ = done_tx.send(());
+        if let Some(w) = watchdog {
+            let _ = w.join();
+        }
+        if let Some(c) = cancel {
+            c.unregister(pid);
+        }
+        let config_after = std::fs::read_to_string(&config_file).ok();
+        let code = status.code();
+        let mut kind = ExitKind::from_code(code);
+        if cancel.map(|c| c.is_cancelled()).unwrap_or(false) && kind != ExitKind::Success {
+            kind = ExitKind::Interrupted;
+        }
+        Ok(Output { code, kind, stdout, lines, timed_out: timed_out.load(Ordering::SeqCst), config_after })
+    }
+}
+
+/// Removes the run's private config file however the run ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

@@ -1,0 +1,199 @@
+//! A folder's remote as rclone sees it: the remote is defined for the child
+//! process only through `RCLONE_CONFIG_WSYNC_*` environment variables (never
+//! through arguments that could carry secrets), and addressed as `wsync:path`.
+
+use crate::config::{FolderConfig, Provider};
+use crate::error::{Error, Result};
+use crate::rclone::Rclone;
+use crate::secrets::Secrets;
+
+pub const REMOTE_NAME: &str = "wsync";
+const ENV_PREFIX: &str = "RCLONE_CONFIG_WSYNC_";
+
+/// The remote of one folder, ready to hand to rclone.
+#[derive(Clone)]
+pub struct RemoteDef {
+    /// Environment of the child: the remote's type and options.
+    pub env: Vec<(String, String)>,
+    /// `wsync:` plus the folder inside the remote.
+    pub root: String,
+    /// What to call it in messages ("WebDAV at http://host/dav").
+    pub display: String,
+    /// False when a secret the remote needs is not available yet.
+    pub logged_in: bool,
+}
+
+impl std::fmt::Debug for RemoteDef {
+    // The environment holds secrets: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteDef").field("root", &self.root).field("display", &self.display).finish()
+    }
+}
+
+impl RemoteDef {
+    /// `root` joined with a path inside it.
+    pub fn join(&self, rel: &str) -> String {
+        let rel = rel.trim_matches('/');
+        if rel.is_empty() {
+            self.root.clone()
+        } else if self.root.ends_with(':') || self.root.ends_with('/') {
+            format!("{}{rel}", self.root)
+        } else {
+            format!("{}/{rel}", self.root)
+        }
+    }
+}
+
+/// rclone's backend type name for a folder.
+pub fn rclone_type(folder: &FolderConfig) -> String {
+    match folder.provider {
+        Provider::Dropbox => "dropbox".into(),
+        Provider::Gdrive => "drive".into(),
+        Provider::Onedrive => "onedrive".into(),
+        Provider::S3 => "s3".into(),
+        Provider::Webdav => "webdav".into(),
+        Provider::Sftp => "sftp".into(),
+        Provider::Local => "local".into(),
+        Provider::Custom => folder.custom.as_ref().map(|c| c.rclone_type.clone()).unwrap_or_default(),
+    }
+}
+
+fn opt_key(name: &str) -> String {
+    format!("{ENV_PREFIX}{}", name.to_ascii_uppercase().replace('-', "_"))
+}
+
+fn join_path(base: &str, rel: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if rel.is_empty() {
+        base.to_string()
+    } else if base.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+/// Build the remote definition of a folder, resolving its secrets.
+pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Result<RemoteDef> {
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut set = |k: &str, v: &str| env.push((opt_key(k), v.to_string()));
+    set("type", &rclone_type(folder));
+    let mut logged_in = true;
+    let rp = folder.remote_path.as_str();
+    let (path_in_remote, display) = match folder.provider {
+        Provider::Webdav => {
+            let w = folder.webdav.as_ref().ok_or_else(|| missing(folder, "webdav"))?;
+            set("url", &w.url);
+            set("vendor", w.vendor.as_deref().unwrap_or("other"));
+            if let Some(u) = &w.user {
+                set("user", u);
+            }
+            if let Some(p) = secrets.resolve(folder, "webdav.password", "password", w.password.as_deref())? {
+                set("pass", &rclone.obscure(&p)?);
+            } else if w.user.is_some() {
+                logged_in = false;
+            }
+            (rp.to_string(), format!("WebDAV at {}", w.url))
+        }
+        Provider::S3 => {
+            let s = folder.s3.as_ref().ok_or_else(|| missing(folder, "s3"))?;
+            set("provider", s.provider.as_deref().unwrap_or("Other"));
+            if let Some(e) = &s.endpoint {
+                set("endpoint", e);
+            }
+            if let Some(r) = &s.region {
+                set("region", r);
+            }
+            match &s.access_key_id {
+                Some(id) => {
+                    set("access_key_id", id);
+                    match secrets.resolve(folder, "s3.secretAccessKey", "secretAccessKey", s.secret_access_key.as_deref())? {
+                        Some(k) => set("secret_access_key", &k),
+                        None => logged_in = false,
+                    }
+                }
+                // No key id: credentials from the environment/instance (AWS's own chain).
+                None => set("env_auth", "true"),
+            }
+            let where_ = s.endpoint.clone().unwrap_or_else(|| "S3".into());
+            (join_path(&s.bucket, rp), format!("bucket {} at {where_}", s.bucket))
+        }
+        Provider::Sftp => {
+            let s = folder.sftp.as_ref().ok_or_else(|| missing(folder, "sftp"))?;
+            set("host", &s.host);
+            set("user", &s.user);
+            set("port", &s.port.unwrap_or(22).to_string());
+            if let Some(k) = &s.key_file {
+                set("key_file", &crate::paths::expand_tilde(k).to_string_lossy());
+            }
+            match secrets.resolve(folder, "sftp.password", "password", s.password.as_deref())? {
+                Some(p) if s.key_file.is_some() => set("key_file_pass", &rclone.obscure(&p)?),
+                Some(p) => set("pass", &rclone.obscure(&p)?),
+                None if s.key_file.is_none() => logged_in = false,
+                None => {}
+            }
+            (rp.to_string(), format!("SFTP {}@{}", s.user, s.host))
+        }
+        Provider::Dropbox | Provider::Gdrive | Provider::Onedrive => {
+            let key = folder.provider.key();
+            let default = Default::default();
+            let o = folder.oauth().unwrap_or(&default);
+            match secrets.resolve(folder, &format!("{key}.token"), "token", o.token.as_deref())? {
+                Some(t) => set("token", &t),
+                None => logged_in = false,
+            }
+            if let Some(id) = o.client_id.as_ref().or(o.app_key.as_ref()) {
+                set("client_id", id);
+            }
+            let secret_field = if o.app_secret.is_some() { "appSecret" } else { "clientSecret" };
+            let configured = o.app_secret.as_deref().or(o.client_secret.as_deref());
+            if let Some(sec) = secrets.resolve(folder, &format!("{key}.{secret_field}"), "clientSecret", configured)? {
+                set("client_secret", &sec);
+            }
+            if let Some(u) = &o.auth_url {
+                set("auth_url", u);
+            }
+            if let Some(u) = &o.token_url {
+                set("token_url", u);
+            }
+            if let Some(v) = &o.team_drive {
+                set("team_drive", v);
+            }
+            if let Some(v) = &o.root_folder_id {
+                set("root_folder_id", v);
+            }
+            if let Some(v) = &o.drive_id {
+                set("drive_id", v);
+            }
+            if let Some(v) = &o.drive_type {
+                set("drive_type", v);
+            }
+            (rp.to_string(), folder.provider.display_name().to_string())
+        }
+        Provider::Local => {
+            let l = folder.local.as_ref().ok_or_else(|| missing(folder, "local"))?;
+            let base = crate::paths::expand_tilde(&l.path).to_string_lossy().into_owned();
+            (join_path(&base, rp), format!("folder {base}"))
+        }
+        Provider::Custom => {
+            let c = folder.custom.as_ref().ok_or_else(|| missing(folder, "custom"))?;
+            for (k, v) in &c.options {
+                let value = if crate::config::is_secret_option(k) {
+                    match secrets.resolve(folder, &format!("custom.options.{k}"), k, Some(v))? {
+                        Some(s) => s,
+                        None => continue,
+                    }
+                } else {
+                    v.clone()
+                };
+                set(k, &value);
+            }
+            (rp.to_string(), format!("{} remote", c.rclone_type))
+        }
+    };
+    Ok(RemoteDef { env, root: format!("{REMOTE_NAME}:{path_in_remote}"), display, logged_in })
+}
+
+fn missing(folder: &FolderConfig, block: &str) -> Error {
+    Error::Config(format!("folder \"{}\" has no \"{block}\" block; add it to the config", folder.id))
+}
