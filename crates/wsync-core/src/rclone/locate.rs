@@ -45,6 +45,7 @@ fn candidates() -> Vec<(PathBuf, &'static str)> {
 pub fn locate() -> Result<Rclone> {
     for (path, source) in candidates() {
         if path.is_file() {
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
             let version = read_version(&path)?;
             check_version(&path, &version)?;
             return Ok(Rclone { path, version });

@@ -163,7 +163,8 @@ pub fn sync_folder(
                 st.initialized = true;
             }
         }
-        for c in &report.conflicts {
+        // Under `ask` the person has yet to choose; the other policies chose.
+        for c in report.conflicts.iter().filter(|_| folder.conflict_resolve == crate::config::ConflictPolicy::Ask) {
             if !st.unresolved.iter().any(|u| u == c) {
                 st.unresolved.push(c.clone());
             }

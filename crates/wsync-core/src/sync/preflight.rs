@@ -25,6 +25,11 @@ pub enum RemoteCheck {
 }
 
 impl RemoteCheck {
+    /// Classify an rclone error text (see [`classify_error`]).
+    pub fn from_error_text(text: &str) -> RemoteCheck {
+        classify_error(text)
+    }
+
     pub fn into_error(self, remote: &RemoteDef) -> Error {
         let d = &remote.display;
         match self {

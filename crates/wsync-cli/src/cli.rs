@@ -1,0 +1,75 @@
+//! The command-line grammar.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "wsync", version, about = "Keep a local folder in two-way sync with a cloud folder")]
+pub struct Cli {
+    /// Config file (default: $WSYNC_CONFIG, else $XDG_CONFIG_HOME/workspace-sync/config.json).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up a folder interactively (provider, credentials, paths, first sync).
+    Setup,
+    /// Sync one folder, or every folder.
+    Sync(SyncArgs),
+    /// Show the config, rclone, and each folder's state.
+    Status {
+        folder: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the remote's files.
+    List {
+        folder: Option<String>,
+        /// A folder inside the remote folder.
+        path: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log in to an OAuth provider in the browser through `rclone authorize`.
+    Authorize {
+        /// dropbox | gdrive | onedrive, or an rclone backend name.
+        provider: String,
+        /// Print the URL instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Run timed syncs of every folder until SIGTERM or SIGINT.
+    Daemon,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// The folder's id (default: every folder).
+    pub folder: Option<String>,
+    #[arg(long, value_enum, default_value_t = DirectionArg::Both)]
+    pub direction: DirectionArg,
+    /// Merge both sides again from scratch (nothing is deleted).
+    #[arg(long)]
+    pub resync: bool,
+    /// Show what would change without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Go ahead with deletions that a safety guard stopped.
+    #[arg(long)]
+    pub confirm_deletes: bool,
+    /// One JSON object per folder on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectionArg {
+    Both,
+    Pull,
+    Push,
+}

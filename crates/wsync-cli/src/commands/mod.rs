@@ -1,0 +1,43 @@
+//! One module per command; each is a thin delegation to the core.
+
+mod authorize;
+mod daemon;
+mod list;
+mod setup;
+mod status;
+mod sync;
+
+use anyhow::Result;
+use wsync_core::config::{self, LoadedConfig};
+use wsync_core::rclone;
+use wsync_core::secrets::Secrets;
+use wsync_core::sync::Context;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<i32> {
+    let config_arg = cli.config.as_deref();
+    match cli.command {
+        Command::Setup => setup::run(config_arg),
+        Command::Sync(args) => sync::run(config_arg, args),
+        Command::Status { folder, json } => status::run(config_arg, folder.as_deref(), json),
+        Command::List { folder, path, json } => list::run(config_arg, folder.as_deref(), path.as_deref(), json),
+        Command::Authorize { provider, no_browser } => authorize::run(&provider, no_browser),
+        Command::Daemon => daemon::run(config_arg),
+    }
+}
+
+/// Load the config in force, printing its warnings.
+pub fn load_config(explicit: Option<&std::path::Path>) -> Result<LoadedConfig> {
+    let path = config::config_path(explicit);
+    let loaded = config::load(&path)?;
+    for w in &loaded.warnings {
+        eprintln!("wsync: warning: {w}");
+    }
+    Ok(loaded)
+}
+
+/// rclone and the secret resolver.
+pub fn context() -> Result<Context> {
+    Ok(Context { rclone: rclone::locate()?, secrets: Secrets::env_only() })
+}

@@ -1,0 +1,41 @@
+//! `wsync`: the Workspace Sync command line and headless daemon. A thin
+//! shell over `wsync-core`: it parses arguments, calls the core, and prints
+//! results; errors become one line on stderr and an exit code.
+
+mod cli;
+mod commands;
+mod output;
+mod signals;
+
+use clap::Parser;
+
+/// Exit codes: 0 ok, 1 failed, 2 bad usage or config, 3 conflicts remain, 4 blocked.
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+fn main() {
+    // Never a backtrace for a person: one line, and the exit code of a failure.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        eprintln!("wsync: internal error: {}; please report it", wsync_core::redact::redact(&msg));
+    }));
+    let args = cli::Cli::parse();
+    let code = match commands::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            let (code, text) = match e.downcast_ref::<wsync_core::Error>() {
+                Some(core) if core.is_usage() => (EXIT_USAGE, core.to_string()),
+                Some(core) => (EXIT_FAILED, core.to_string()),
+                None => (EXIT_FAILED, format!("{e:#}")),
+            };
+            eprintln!("wsync: error: {}", wsync_core::redact::redact(&text).replace('\n', " "));
+            code
+        }
+    };
+    std::process::exit(code);
+}
