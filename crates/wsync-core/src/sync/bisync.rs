@@ -15,25 +15,88 @@ use crate::events::SyncEvent;
 use crate::rclone::{ExitKind, Output};
 use crate::report::{BlockedReport, SyncReport, SyncResult};
 
-/// Do bisync's listings of a previous run exist in the work dir?
-pub fn has_listings(workdir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(workdir) else { return false };
-    let names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    let has = |suffixes: &[&str]| names.iter().any(|n| suffixes.iter().any(|s| n.ends_with(s)));
-    has(&[".path1.lst", ".path1.lst-old"]) && has(&[".path2.lst", ".path2.lst-old"])
+/// What the work dir holds of the previous run's listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listings {
+    Missing,
+    /// Listings of two empty sides: bisync cannot continue from them, and
+    /// there is nothing to lose by merging again.
+    Empty,
+    Present,
+}
+
+fn listing_entries(path: &Path) -> usize {
+    std::fs::read_to_string(path).map(|t| t.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count()).unwrap_or(0)
+}
+
+fn find_listing(workdir: &Path, suffix: &str) -> Option<std::path::PathBuf> {
+    let entries = std::fs::read_dir(workdir).ok()?;
+    let names: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    let exact = names.iter().find(|p| p.to_string_lossy().ends_with(suffix));
+    let backup = names.iter().find(|p| p.to_string_lossy().ends_with(&format!("{suffix}-old")));
+    exact.or(backup).cloned()
+}
+
+pub fn listing_state(workdir: &Path) -> Listings {
+    match (find_listing(workdir, ".path1.lst"), find_listing(workdir, ".path2.lst")) {
+        (Some(p1), Some(p2)) => {
+            if listing_entries(&p1) == 0 && listing_entries(&p2) == 0 {
+                Listings::Empty
+            } else {
+                Listings::Present
+            }
+        }
+        _ => Listings::Missing,
+    }
 }
 
 /// How many files the last listing of the cloud side held.
 fn remote_listing_count(workdir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(workdir) else { return 0 };
+    find_listing(workdir, ".path2.lst").map(|p| listing_entries(&p)).unwrap_or(0)
+}
+
+/// Forget the previous run's listings (the next bisync is a merge).
+pub fn remove_listings(workdir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(workdir) else { return Ok(()) };
     for e in entries.flatten() {
-        if e.file_name().to_string_lossy().ends_with(".path2.lst") {
-            if let Ok(text) = std::fs::read_to_string(e.path()) {
-                return text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count();
-            }
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.contains(".lst") {
+            std::fs::remove_file(e.path()).map_err(|err| Error::io(format!("cannot remove {}", e.path().display()), err))?;
         }
     }
-    0
+    Ok(())
+}
+
+/// The person confirmed that the cloud folder really is empty or gone:
+/// make this computer match it, keeping every deleted file as a version.
+pub fn accept_remote_deletions(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
+    job.phase("Deleting what was deleted in the cloud");
+    if *check == RemoteCheck::Missing {
+        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).envs(&job.remote.env).run(Some(job.cancel), &mut |_| {})?;
+        if !out.success() {
+            return Err(Error::Remote(format!("cannot create the folder {} on {}: {}", job.remote.root, job.remote.display, out.error_text())));
+        }
+    }
+    let mut interp = Interpreter::new(&job.folder.id, job.sink, Some(crate::events::Direction::ToLocal));
+    let out = job
+        .ctx
+        .rclone
+        .command("sync")
+        .arg(&job.remote.root)
+        .arg(job.local_arg())
+        .arg("--backup-dir")
+        .arg(job.versions_run_dir())
+        .args(["--stats", "1s", "-v"])
+        .args(job.filter_flags())
+        .envs(&job.remote.env)
+        .run(Some(job.cancel), &mut |l| interp.feed(l))?;
+    report.to_local.deleted += interp.to_local.deleted;
+    report.to_local.copied += interp.to_local.copied;
+    match out.kind {
+        ExitKind::Success | ExitKind::NoTransfers => remove_listings(&job.workdir),
+        ExitKind::Interrupted => Err(Error::Interrupted),
+        _ => Err(super::preflight::classify_error(&out.error_text()).into_error(&job.remote)),
+    }
 }
 
 pub fn listings_lost(folder: &str) -> BlockedReport {

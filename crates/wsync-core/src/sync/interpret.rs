@@ -92,14 +92,19 @@ impl<'a> Interpreter<'a> {
             return;
         }
         if msg.starts_with("Files are equal") {
-            if let Some(o) = &line.object {
-                self.equal_both.push(o.clone());
+            // Both sides made the same change: not a conflict.
+            if let Some(last) = self.conflicts.last() {
+                if last.local_renamed.is_none() && last.remote_renamed.is_none() {
+                    let done = self.conflicts.pop();
+                    self.equal_both.extend(done.map(|c| c.path));
+                }
             }
+            return;
         }
         let Some(object) = line.object.as_ref() else { return };
         let action = if msg.starts_with("Copied") || msg.starts_with("Skipped copy") {
             FileAction::Copied
-        } else if msg.starts_with("Deleted") || msg.starts_with("Skipped delete") {
+        } else if msg.starts_with("Deleted") || msg.starts_with("Skipped delete") || msg.starts_with("Moved into backup dir") {
             FileAction::Deleted
         } else {
             return;
@@ -141,12 +146,23 @@ mod tests {
         let mut i = Interpreter::new("ws", &sink, None);
         i.feed(&line("- Path2             Do queued copies to                         - Path1", None));
         i.feed(&line("Copied (new)", Some("newfile")));
-        i.feed(&line("Deleted", Some("keep")));
+        i.feed(&line("Moved (server-side)", Some("keep")));
+        i.feed(&line("Moved into backup dir", Some("keep")));
         i.feed(&line("- Path1             Do queued copies to                         - Path2", None));
         i.feed(&line("Deleted", Some("noext")));
         i.feed(&line("Copied (replaced existing)", Some("a b/ü.txt")));
         assert_eq!(i.to_local, Counts { copied: 1, deleted: 1 });
         assert_eq!(i.to_remote, Counts { copied: 1, deleted: 1 });
+    }
+
+    #[test]
+    fn equal_changes_are_not_conflicts() {
+        let sink = NullSink;
+        let mut i = Interpreter::new("ws", &sink, None);
+        i.feed(&line("- WARNING           New or changed in both paths                - a.txt", None));
+        i.feed(&line("Files are equal! Skipping: a.txt", Some("a.txt")));
+        assert!(i.conflicts.is_empty());
+        assert_eq!(i.equal_both, ["a.txt"]);
     }
 
     #[test]

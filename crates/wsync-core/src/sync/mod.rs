@@ -209,7 +209,8 @@ fn run(
     match opts.direction {
         SyncDirection::Pull | SyncDirection::Push => oneway::run(&job, report),
         SyncDirection::Both => {
-            let first = opts.resync || !bisync::has_listings(&job.workdir);
+            let listings = bisync::listing_state(&job.workdir);
+            let first = opts.resync || listings != bisync::Listings::Present;
             sink.emit(SyncEvent::Started { folder: folder.id.clone(), first_sync: first, dry_run: opts.dry_run });
             report.first_sync = first;
             job.phase("Checking the remote");
@@ -219,21 +220,28 @@ fn run(
                 other => return Err(other.into_error(&job.remote)),
             }
             if first {
-                if st.initialized && !opts.resync && !opts.confirm_deletes {
+                // Listings lost after a successful sync: deletions since then
+                // cannot be told from new files, so the person decides.
+                if listings == bisync::Listings::Missing && st.initialized && !opts.resync && !opts.confirm_deletes {
                     report.result = SyncResult::Blocked;
                     report.blocked = Some(bisync::listings_lost(&folder.id));
                     return Ok(());
                 }
-                first::run(&job, &check, report)
-            } else {
-                if let Some(b) = bisync::remote_vanished(&job, &check) {
-                    if !opts.confirm_deletes {
-                        report.result = SyncResult::Blocked;
-                        report.blocked = Some(b);
-                        return Ok(());
-                    }
+                return first::run(&job, &check, report);
+            }
+            match bisync::remote_vanished(&job, &check) {
+                Some(b) if !opts.confirm_deletes => {
+                    report.result = SyncResult::Blocked;
+                    report.blocked = Some(b);
+                    Ok(())
                 }
-                bisync::run(&job, report)
+                Some(_) if opts.dry_run => Ok(()),
+                Some(_) => {
+                    bisync::accept_remote_deletions(&job, &check, report)?;
+                    report.first_sync = true;
+                    first::run(&job, &RemoteCheck::Reachable { entries: 0 }, report)
+                }
+                None => bisync::run(&job, report),
             }
         }
     }

@@ -1,0 +1,7 @@
+//! Integration tests of `wsync` against the real bundled rclone and its own
+//! loopback servers. One test binary; each test has its own temp dir.
+
+mod harness;
+
+mod config_errors;
+mod local_sync;
