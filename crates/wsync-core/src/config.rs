@@ -397,8 +397,9 @@ fn check_secret(field: &str, value: &Option<String>, folder: &str) -> Result<(),
 }
 
 fn check_url(field: &str, url: &str) -> Result<(), String> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        if url.len() > "https://".len() && !url.contains(char::is_whitespace) {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+    if let Some(rest) = rest {
+        if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) {
             return Ok(());
         }
     }

@@ -47,7 +47,8 @@ pub fn redact(text: &str) -> String {
     ] {
         out = mask_key_values(&out, key);
     }
-    mask_after(&out, &["Authorization: ", "authorization: ", "Bearer ", "bearer "])
+    let out = mask_after(&out, &["Bearer ", "bearer ", "Basic ", "basic "]);
+    mask_after(&out, &["Authorization: ", "authorization: "])
 }
 
 /// Mask the value after `"key":"…"`, `key=…` and `key = …` forms.
@@ -111,7 +112,14 @@ fn mask_after(text: &str, prefixes: &[&str]) -> String {
         let mut rest = out.as_str();
         while let Some(pos) = rest.find(p) {
             result.push_str(&rest[..pos + p.len()]);
-            let after = &rest[pos + p.len()..];
+            let mut after = &rest[pos + p.len()..];
+            // "Authorization: Bearer ***" is already masked by the scheme rule.
+            for scheme in ["Bearer ", "bearer ", "Basic ", "basic "] {
+                if let Some(stripped) = after.strip_prefix(scheme) {
+                    result.push_str(scheme);
+                    after = stripped;
+                }
+            }
             let end = after.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(after.len());
             if end > 0 && !after.starts_with(MASK) {
                 result.push_str(MASK);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up a fresh machine and run every test: unit tests, and integration
+# tests of the real `wsync` binary against the real rclone and its loopback
+# servers (WebDAV, S3, SFTP), with the keychain tests in a private session
+# bus with an unlocked gnome-keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+export WSYNC_RCLONE="$PWD/src-tauri/binaries/rclone-x86_64-unknown-linux-gnu"
+cargo build --workspace --locked --all-targets
+./scripts/with-keyring.sh cargo test --workspace --locked
