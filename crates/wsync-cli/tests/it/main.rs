@@ -5,3 +5,4 @@ mod harness;
 
 mod config_errors;
 mod local_sync;
+mod remotes;
