@@ -9,4 +9,11 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 export WSYNC_RCLONE="$PWD/src-tauri/binaries/rclone-x86_64-unknown-linux-gnu"
 cargo build --workspace --locked --all-targets
-./scripts/with-keyring.sh cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+./scripts/with-keyring.sh cargo test --workspace --locked 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"

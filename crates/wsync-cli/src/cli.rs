@@ -35,13 +35,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Log in to an OAuth provider in the browser through `rclone authorize`.
+    /// Log a folder in: OAuth in the browser, or a password checked against
+    /// the remote; the secret is kept in the OS keychain.
+    Login {
+        folder: String,
+        /// Print the login link instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Read the password (or S3 secret key) from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Give up on a browser login after this many seconds.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+    },
+    /// Remove a folder's secrets from the keychain.
+    Logout { folder: String },
+    /// OAuth login for a provider through `rclone authorize`: prints the
+    /// token (to paste into a gateway's config), or stores it for a folder.
     Authorize {
         /// dropbox | gdrive | onedrive, or an rclone backend name.
         provider: String,
-        /// Print the URL instead of opening a browser.
+        /// Print the login link instead of opening a browser.
         #[arg(long)]
         no_browser: bool,
+        /// Store the token in the keychain for this folder instead of printing it.
+        #[arg(long, value_name = "FOLDER")]
+        store: Option<String>,
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
     },
     /// Run timed syncs of every folder until SIGTERM or SIGINT.
     Daemon,

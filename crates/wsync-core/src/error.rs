@@ -23,6 +23,14 @@ pub enum Error {
     #[error("{0}")]
     Secret(String),
 
+    /// No OS keychain is reachable, or it is locked.
+    #[error("{0}")]
+    Keychain(String),
+
+    /// The folder has no login, or its login expired or was revoked.
+    #[error("{0}")]
+    NeedsLogin(String),
+
     /// The local folder is missing or unusable.
     #[error("{0}")]
     LocalFolder(String),
@@ -60,6 +68,8 @@ impl Error {
             Error::UnknownFolder { .. } => "unknown-folder",
             Error::Rclone(_) => "rclone",
             Error::Secret(_) => "secret",
+            Error::Keychain(_) => "keychain",
+            Error::NeedsLogin(_) => "needs-login",
             Error::LocalFolder(_) => "local-folder",
             Error::Remote(_) => "remote",
             Error::Busy(_) => "busy",
@@ -71,6 +81,6 @@ impl Error {
     /// True for errors caused by what the person wrote (config, names),
     /// which the CLI reports with exit code 2.
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Config(_) | Error::UnknownFolder { .. })
+        matches!(self, Error::Config(_) | Error::UnknownFolder { .. } | Error::Keychain(_))
     }
 }

@@ -6,8 +6,10 @@
 
 pub mod cancel;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod events;
+pub mod login;
 pub mod paths;
 pub mod redact;
 pub mod rclone;

@@ -13,6 +13,8 @@ const ENV_PREFIX: &str = "RCLONE_CONFIG_WSYNC_";
 /// The remote of one folder, ready to hand to rclone.
 #[derive(Clone)]
 pub struct RemoteDef {
+    /// The folder this remote belongs to (for messages).
+    pub folder: String,
     /// Environment of the child: the remote's type and options.
     pub env: Vec<(String, String)>,
     /// `wsync:` plus the folder inside the remote.
@@ -21,6 +23,16 @@ pub struct RemoteDef {
     pub display: String,
     /// False when a secret the remote needs is not available yet.
     pub logged_in: bool,
+    /// Where a token that rclone refreshes during a run is written back.
+    pub token_writeback: Option<TokenWriteback>,
+}
+
+/// The keychain entry that holds this remote's OAuth token.
+#[derive(Clone)]
+pub struct TokenWriteback {
+    pub folder: String,
+    pub store: std::sync::Arc<dyn crate::secrets::SecretStore>,
+    pub current: String,
 }
 
 impl std::fmt::Debug for RemoteDef {
@@ -79,6 +91,7 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
     let mut set = |k: &str, v: &str| env.push((opt_key(k), v.to_string()));
     set("type", &rclone_type(folder));
     let mut logged_in = true;
+    let mut token_writeback = None;
     let rp = folder.remote_path.as_str();
     let (path_in_remote, display) = match folder.provider {
         Provider::Webdav => {
@@ -88,10 +101,11 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
             if let Some(u) = &w.user {
                 set("user", u);
             }
-            if let Some(p) = secrets.resolve(folder, "webdav.password", "password", w.password.as_deref())? {
-                set("pass", &rclone.obscure(&p)?);
-            } else if w.user.is_some() {
-                logged_in = false;
+            if w.user.is_some() || w.password.is_some() {
+                match secrets.resolve(folder, "webdav.password", "password", w.password.as_deref())? {
+                    Some(p) => set("pass", &rclone.obscure(&p)?),
+                    None => logged_in = false,
+                }
             }
             (rp.to_string(), format!("WebDAV at {}", w.url))
         }
@@ -139,7 +153,15 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
             let default = Default::default();
             let o = folder.oauth().unwrap_or(&default);
             match secrets.resolve(folder, &format!("{key}.token"), "token", o.token.as_deref())? {
-                Some(t) => set("token", &t),
+                Some(t) => {
+                    // A token from the keychain is written back when rclone refreshes it.
+                    if o.token.is_none() {
+                        if let Some(store) = secrets.store() {
+                            token_writeback = Some(TokenWriteback { folder: folder.id.clone(), store: store.clone(), current: t.clone() });
+                        }
+                    }
+                    set("token", &t)
+                }
                 None => logged_in = false,
             }
             if let Some(id) = o.client_id.as_ref().or(o.app_key.as_ref()) {
@@ -191,7 +213,7 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
             (rp.to_string(), format!("{} remote", c.rclone_type))
         }
     };
-    Ok(RemoteDef { env, root: format!("{REMOTE_NAME}:{path_in_remote}"), display, logged_in })
+    Ok(RemoteDef { folder: folder.id.clone(), env, root: format!("{REMOTE_NAME}:{path_in_remote}"), display, logged_in, token_writeback })
 }
 
 fn missing(folder: &FolderConfig, block: &str) -> Error {

@@ -2,6 +2,8 @@
 //! variable must be set), else the credential store (the OS keychain), else
 //! "not logged in". Every resolved value is registered for redaction.
 
+use std::sync::Arc;
+
 use crate::config::{env_reference, FolderConfig};
 use crate::error::{Error, Result};
 use crate::redact;
@@ -16,9 +18,9 @@ pub trait SecretStore: Send + Sync {
 }
 
 /// The secret resolver used for every run.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Secrets {
-    store: Option<Box<dyn SecretStore>>,
+    store: Option<Arc<dyn SecretStore>>,
 }
 
 impl Secrets {
@@ -27,12 +29,12 @@ impl Secrets {
         Secrets { store: None }
     }
 
-    pub fn with_store(store: Box<dyn SecretStore>) -> Self {
+    pub fn with_store(store: Arc<dyn SecretStore>) -> Self {
         Secrets { store: Some(store) }
     }
 
-    pub fn store(&self) -> Option<&dyn SecretStore> {
-        self.store.as_deref()
+    pub fn store(&self) -> Option<&Arc<dyn SecretStore>> {
+        self.store.as_ref()
     }
 
     /// Resolve one secret. `field` is its place in the config, for messages
@@ -48,7 +50,7 @@ impl Secrets {
             };
             return match std::env::var(var) {
                 Ok(v) if !v.is_empty() => {
-                    redact::register(&v);
+                    register_secret(&v);
                     Ok(Some(v))
                 }
                 _ => Err(Error::Secret(format!(
@@ -61,11 +63,24 @@ impl Secrets {
             Some(store) => {
                 let v = store.get(&folder.id, key)?;
                 if let Some(v) = &v {
-                    redact::register(v);
+                    register_secret(v);
                 }
                 Ok(v)
             }
             None => Ok(None),
+        }
+    }
+}
+
+/// Mask a secret wherever it may appear, including the parts of an OAuth
+/// token JSON that rclone may log on their own.
+pub fn register_secret(value: &str) {
+    redact::register(value);
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(value) {
+        for key in ["access_token", "refresh_token", "id_token"] {
+            if let Some(serde_json::Value::String(s)) = map.get(key) {
+                redact::register(s);
+            }
         }
     }
 }

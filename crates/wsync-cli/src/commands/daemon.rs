@@ -29,6 +29,11 @@ pub fn run(config: Option<&std::path::Path>) -> Result<i32> {
                 let report = sync_folder(&ctx, f, SyncOptions::default(), &sink, &cancel);
                 log(&summary(&report));
                 due[i] = (f.interval > 0).then(|| Instant::now() + Duration::from_secs(f.interval));
+                // Retrying a dead login only repeats the failure: wait for the person.
+                if report.error_code.as_deref() == Some("needs-login") {
+                    log(&format!("{}: paused until you log in again with `wsync login {}` (then restart the daemon)", f.id, f.id));
+                    due[i] = None;
+                }
             }
         }
         // Sleep in short steps so that a signal stops the daemon at once.

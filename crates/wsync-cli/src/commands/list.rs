@@ -28,7 +28,7 @@ pub fn run(config: Option<&std::path::Path>, folder: Option<&str>, path: Option<
         .command("lsjson")
         .arg(&target)
         .args(["--no-mimetype", "--retries", "1", "--low-level-retries", "2", "--contimeout", "15s", "--timeout", "30s"])
-        .envs(&r.env)
+        .remote(&r)
         .run(None, &mut |_| {})?;
     if !out.success() {
         let err = wsync_core::sync::RemoteCheck::from_error_text(&out.error_text()).into_error(&r);

@@ -3,12 +3,14 @@
 mod authorize;
 mod daemon;
 mod list;
+mod login;
 mod setup;
 mod status;
 mod sync;
 
 use anyhow::Result;
 use wsync_core::config::{self, LoadedConfig};
+use wsync_core::credentials::Keychain;
 use wsync_core::rclone;
 use wsync_core::secrets::Secrets;
 use wsync_core::sync::Context;
@@ -22,7 +24,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Sync(args) => sync::run(config_arg, args),
         Command::Status { folder, json } => status::run(config_arg, folder.as_deref(), json),
         Command::List { folder, path, json } => list::run(config_arg, folder.as_deref(), path.as_deref(), json),
-        Command::Authorize { provider, no_browser } => authorize::run(&provider, no_browser),
+        Command::Login { folder, no_browser, password_stdin, timeout } => {
+            login::login(config_arg, &folder, no_browser, password_stdin, timeout)
+        }
+        Command::Logout { folder } => login::logout(config_arg, &folder),
+        Command::Authorize { provider, no_browser, store, timeout } => {
+            authorize::run(config_arg, &provider, no_browser, store.as_deref(), timeout)
+        }
         Command::Daemon => daemon::run(config_arg),
     }
 }
@@ -37,7 +45,18 @@ pub fn load_config(explicit: Option<&std::path::Path>) -> Result<LoadedConfig> {
     Ok(loaded)
 }
 
-/// rclone and the secret resolver.
+/// rclone and the secret resolver (environment references, then the keychain).
 pub fn context() -> Result<Context> {
-    Ok(Context { rclone: rclone::locate()?, secrets: Secrets::env_only() })
+    Ok(Context { rclone: rclone::locate()?, secrets: Secrets::with_store(Keychain::shared()) })
+}
+
+/// Open `url` in the browser, or just print it; the link is always shown.
+pub fn show_login_url(url: &str, no_browser: bool) {
+    eprintln!("Log in here: {url}");
+    if !no_browser {
+        if let Err(e) = open::that_detached(url) {
+            eprintln!("wsync: could not open a browser ({e}); open the link above yourself");
+        }
+    }
+    eprintln!("Waiting for the login to finish in the browser (Ctrl-C to cancel)…");
 }

@@ -29,6 +29,7 @@ pub struct Invocation {
     stdin: Option<String>,
     json_log: bool,
     timeout: Option<Duration>,
+    writeback: Option<crate::remote::TokenWriteback>,
 }
 
 /// What a finished rclone run left behind.
@@ -43,6 +44,8 @@ pub struct Output {
     /// The run's private config file, read back before it was removed
     /// (holds a refreshed OAuth token when rclone refreshed one).
     pub config_after: Option<String>,
+    /// rclone refreshed the OAuth token and the new one is in the keychain.
+    pub token_refreshed: bool,
 }
 
 impl Output {
@@ -85,6 +88,7 @@ impl Rclone {
             stdin: None,
             json_log: true,
             timeout: None,
+            writeback: None,
         }
     }
 
@@ -126,6 +130,14 @@ impl Invocation {
         self
     }
 
+    /// Define the folder's remote for this child (environment only), and
+    /// write a token that rclone refreshes back to the keychain.
+    pub fn remote(mut self, remote: &crate::remote::RemoteDef) -> Self {
+        self.env.extend(remote.env.iter().cloned());
+        self.writeback = remote.token_writeback.clone();
+        self
+    }
+
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_string());
         self
@@ -151,6 +163,7 @@ impl Invocation {
         let run_dir = paths::runtime_dir();
         paths::create_private_dir(&run_dir)
             .map_err(|e| Error::io(format!("cannot create the private run directory {}", run_dir.display()), e))?;
+        sweep_stale_configs(&run_dir);
         let n = RUN_COUNTER.fetch_add(1, Ordering::SeqCst);
         let config_file = run_dir.join(format!("rclone-{}-{n}.conf", std::process::id()));
         let _config_guard = RemoveOnDrop(config_file.clone());
@@ -241,12 +254,23 @@ impl Invocation {
             c.unregister(pid);
         }
         let config_after = std::fs::read_to_string(&config_file).ok();
+        let _ = std::fs::remove_file(&config_file);
+        let mut token_refreshed = false;
+        if let (Some(wb), Some(text)) = (&self.writeback, &config_after) {
+            if let Some(token) = token_in_config(text) {
+                if token != wb.current {
+                    crate::secrets::register_secret(&token);
+                    wb.store.set(&wb.folder, "token", &token)?;
+                    token_refreshed = true;
+                }
+            }
+        }
         let code = status.code();
         let mut kind = ExitKind::from_code(code);
         if cancel.map(|c| c.is_cancelled()).unwrap_or(false) && kind != ExitKind::Success {
             kind = ExitKind::Interrupted;
         }
-        Ok(Output { code, kind, stdout, lines, timed_out: timed_out.load(Ordering::SeqCst), config_after })
+        Ok(Output { code, kind, stdout, lines, timed_out: timed_out.load(Ordering::SeqCst), config_after, token_refreshed })
     }
 }
 
@@ -256,5 +280,51 @@ struct RemoveOnDrop(PathBuf);
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The `token = …` value of the `[wsync]` section of an rclone config file.
+pub fn token_in_config(text: &str) -> Option<String> {
+    let mut in_section = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_section = l == format!("[{}]", crate::remote::REMOTE_NAME);
+            continue;
+        }
+        if in_section {
+            if let Some((k, v)) = l.split_once('=') {
+                if k.trim() == "token" {
+                    return Some(v.trim().to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Remove per-run config files left by a process that was killed.
+fn sweep_stale_configs(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("rclone-") else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
+        let alive = unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_refreshed_token() {
+        let text = "[other]\ntoken = x\n\n[wsync]\ntype = dropbox\ntoken = {\"access_token\":\"a\"}\n";
+        assert_eq!(token_in_config(text).as_deref(), Some("{\"access_token\":\"a\"}"));
+        assert_eq!(token_in_config("[wsync]\ntype = x\n"), None);
     }
 }

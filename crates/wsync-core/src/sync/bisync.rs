@@ -72,7 +72,7 @@ pub fn remove_listings(workdir: &Path) -> Result<()> {
 pub fn accept_remote_deletions(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     job.phase("Deleting what was deleted in the cloud");
     if *check == RemoteCheck::Missing {
-        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).envs(&job.remote.env).run(Some(job.cancel), &mut |_| {})?;
+        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
         if !out.success() {
             return Err(Error::Remote(format!("cannot create the folder {} on {}: {}", job.remote.root, job.remote.display, out.error_text())));
         }
@@ -88,7 +88,7 @@ pub fn accept_remote_deletions(job: &Job, check: &RemoteCheck, report: &mut Sync
         .arg(job.versions_run_dir())
         .args(["--stats", "1s", "-v"])
         .args(job.filter_flags())
-        .envs(&job.remote.env)
+        .remote(&job.remote)
         .run(Some(job.cancel), &mut |l| interp.feed(l))?;
     report.to_local.deleted += interp.to_local.deleted;
     report.to_local.copied += interp.to_local.copied;
@@ -193,7 +193,7 @@ pub fn run_bisync(job: &Job, extra: &[String], report: &mut SyncReport) -> Resul
         args.push(job.versions_run_dir().to_string_lossy().into_owned());
     }
     let mut interp = Interpreter::new(&job.folder.id, job.sink, None);
-    let out = job.ctx.rclone.command("bisync").args(&args).envs(&job.remote.env).run(Some(job.cancel), &mut |l| interp.feed(l))?;
+    let out = job.ctx.rclone.command("bisync").args(&args).remote(&job.remote).run(Some(job.cancel), &mut |l| interp.feed(l))?;
     report.to_local.copied += interp.to_local.copied;
     report.to_local.deleted += interp.to_local.deleted;
     report.to_remote.copied += interp.to_remote.copied;

@@ -34,7 +34,7 @@ const LOCAL_HASHES: [&str; 4] = ["md5", "sha1", "sha256", "crc32"];
 
 /// Read `rclone backend features` for the remote and choose the flags.
 pub fn choose(rclone: &Rclone, remote: &RemoteDef) -> Comparison {
-    let out = rclone.command("backend").arg("features").arg(&remote.root).envs(&remote.env).timeout(std::time::Duration::from_secs(60)).run(None, &mut |_| {});
+    let out = rclone.command("backend").arg("features").arg(&remote.root).remote(&remote).timeout(std::time::Duration::from_secs(60)).run(None, &mut |_| {});
     let features: Option<Features> = out.ok().filter(|o| o.success()).and_then(|o| serde_json::from_str(&o.stdout).ok());
     let hashes = features.as_ref().and_then(|f| f.hashes.clone()).unwrap_or_default();
     let precision = features.as_ref().and_then(|f| f.precision);

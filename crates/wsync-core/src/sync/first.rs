@@ -35,7 +35,7 @@ fn compare_sides(job: &Job) -> Result<Vec<(Diff, String)>> {
     if job.folder.provider != Provider::Local {
         cmd = cmd.arg("--download");
     }
-    let out = cmd.args(job.filter_flags()).envs(&job.remote.env).run(Some(job.cancel), &mut |_| {})?;
+    let out = cmd.args(job.filter_flags()).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
     if out.kind == ExitKind::Interrupted {
         return Err(Error::Interrupted);
     }
@@ -68,7 +68,7 @@ fn compare_sides(job: &Job) -> Result<Vec<(Diff, String)>> {
 
 /// Modification time of the cloud's copy, if the remote tells it.
 fn remote_mtime(job: &Job, rel: &str) -> Option<SystemTime> {
-    let out = job.ctx.rclone.command("lsjson").arg(job.remote.join(rel)).args(["--files-only", "--no-mimetype"]).envs(&job.remote.env).run(Some(job.cancel), &mut |_| {}).ok()?;
+    let out = job.ctx.rclone.command("lsjson").arg(job.remote.join(rel)).args(["--files-only", "--no-mimetype"]).remote(&job.remote).run(Some(job.cancel), &mut |_| {}).ok()?;
     let items: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).ok()?;
     let t = items.first()?.get("ModTime")?.as_str()?;
     let parsed = chrono::DateTime::parse_from_rfc3339(t).ok()?;
@@ -99,7 +99,7 @@ fn download(job: &Job, rel: &str, to_rel: &str) -> Result<()> {
         .arg(job.remote.join(rel))
         .arg(job.local.join(to_rel).to_string_lossy().into_owned())
         .args(["--partial-suffix", super::PARTIAL_SUFFIX])
-        .envs(&job.remote.env)
+        .remote(&job.remote)
         .run(Some(job.cancel), &mut |_| {})?;
     match out.kind {
         ExitKind::Success => Ok(()),
@@ -138,7 +138,7 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
 pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     if *check == RemoteCheck::Missing && !job.opts.dry_run {
         job.phase("Creating the remote folder");
-        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).envs(&job.remote.env).run(Some(job.cancel), &mut |_| {})?;
+        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
         if !out.success() {
             return Err(Error::Remote(format!("cannot create the folder {} on {}: {}", job.remote.root, job.remote.display, out.error_text())));
         }

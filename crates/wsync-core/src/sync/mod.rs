@@ -194,8 +194,8 @@ fn run(
     let local = check_local(folder, None)?;
     let remote = remote::build(folder, &ctx.rclone, &ctx.secrets)?;
     if !remote.logged_in {
-        return Err(Error::Secret(format!(
-            "folder \"{}\" is not logged in to {}; run `wsync login {}`, or reference an environment variable for its secret in the config",
+        return Err(Error::NeedsLogin(format!(
+            "folder \"{}\" is not logged in to {}; log in with `wsync login {}`, or reference an environment variable for its secret in the config",
             folder.id, remote.display, folder.id
         )));
     }

@@ -30,7 +30,7 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
         cmd = cmd.arg("--dry-run");
     }
     let mut interp = Interpreter::new(&job.folder.id, job.sink, Some(dir));
-    let out = cmd.envs(&job.remote.env).run(Some(job.cancel), &mut |l| interp.feed(l))?;
+    let out = cmd.remote(&job.remote).run(Some(job.cancel), &mut |l| interp.feed(l))?;
     report.to_local = interp.to_local;
     report.to_remote = interp.to_remote;
     match out.kind {

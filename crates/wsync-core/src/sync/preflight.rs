@@ -38,9 +38,10 @@ impl RemoteCheck {
             RemoteCheck::AuthFailed(detail) => Error::Remote(format!(
                 "{d} refused the login ({detail}); check the user name and password (or keys), then log in again"
             )),
-            RemoteCheck::NeedsLogin(detail) => {
-                Error::Secret(format!("the login to {d} has expired or was revoked ({detail}); log in again with `wsync login`"))
-            }
+            RemoteCheck::NeedsLogin(detail) => Error::NeedsLogin(format!(
+                "the login to {d} has expired or was revoked ({detail}); log in again with `wsync login {}`",
+                remote.folder
+            )),
             RemoteCheck::Unreachable(detail) => Error::Remote(format!(
                 "cannot reach {d} ({detail}); check that the server is running, the address is right and this computer is online"
             )),
@@ -104,7 +105,7 @@ pub fn check_remote(rclone: &Rclone, remote: &RemoteDef, cancel: Option<&CancelT
         .command("lsf")
         .arg(&remote.root)
         .args(["--max-depth", "1", "--retries", "1", "--low-level-retries", "1", "--contimeout", "15s", "--timeout", "30s"])
-        .envs(&remote.env)
+        .remote(&remote)
         .timeout(Duration::from_secs(60))
         .run(cancel, &mut |_| {});
     let out = match out {
