@@ -4,5 +4,6 @@
 mod harness;
 
 mod config_errors;
+mod keychain;
 mod local_sync;
 mod remotes;
