@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod cli_misc;
 mod config_errors;
 mod keychain;
 mod local_sync;
