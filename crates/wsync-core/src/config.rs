@@ -373,6 +373,9 @@ fn describe_parse_error(file: &str, at: &str, e: &serde_json::Error) -> String {
 /// `${ENV_VAR}` reference, or be absent (then they come from the keychain).
 pub fn is_secret_option(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
+    if k.ends_with("_url") || k.ends_with("_id") {
+        return false;
+    }
     k == "key" || k.contains("pass") || k.contains("secret") || k.contains("token")
 }
 

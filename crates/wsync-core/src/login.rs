@@ -35,6 +35,12 @@ pub struct OAuthApp {
 impl OAuthApp {
     /// The folder's bring-your-own app, its secret resolved.
     pub fn of(folder: &FolderConfig, secrets: &Secrets) -> Result<OAuthApp> {
+        if let Some(c) = &folder.custom {
+            // A custom OAuth backend names them as rclone does.
+            let opt = |k: &str| c.options.get(k).cloned();
+            let client_secret = secrets.resolve(folder, "custom.options.client_secret", "clientSecret", opt("client_secret").as_deref())?;
+            return Ok(OAuthApp { client_id: opt("client_id"), client_secret, auth_url: opt("auth_url"), token_url: opt("token_url") });
+        }
         let Some(o) = folder.oauth() else { return Ok(OAuthApp::default()) };
         let configured = o.app_secret.as_deref().or(o.client_secret.as_deref());
         let client_secret = secrets.resolve(folder, "clientSecret", "clientSecret", configured)?;

@@ -210,6 +210,17 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
                 };
                 set(k, &value);
             }
+            if crate::login::uses_oauth(folder) && !c.options.contains_key("token") {
+                match secrets.resolve(folder, "custom.options.token", "token", None)? {
+                    Some(t) => {
+                        if let Some(store) = secrets.store() {
+                            token_writeback = Some(TokenWriteback { folder: folder.id.clone(), store: store.clone(), current: t.clone() });
+                        }
+                        set("token", &t);
+                    }
+                    None => logged_in = false,
+                }
+            }
             (rp.to_string(), format!("{} remote", c.rclone_type))
         }
     };

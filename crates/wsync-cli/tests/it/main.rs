@@ -7,4 +7,6 @@ mod cli_misc;
 mod config_errors;
 mod keychain;
 mod local_sync;
+mod oauth;
+mod oauth_login;
 mod remotes;

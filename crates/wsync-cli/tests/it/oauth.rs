@@ -285,7 +285,8 @@ pub fn pct_encode(s: &str) -> String {
 
 /// The tests' "browser": GET an http:// URL (loopback), following up to
 /// `max_redirects` Location redirects (absolute or relative). Returns the
-/// final status and body (a 3xx one if the limit is reached).
+/// final status and body (a 3xx one if the limit is reached). Panics if it
+/// cannot connect or the response is not HTTP.
 pub fn http_get_follow(url: &str, max_redirects: usize) -> (u16, String) {
     let mut url = url.to_string();
     for followed in 0.. {

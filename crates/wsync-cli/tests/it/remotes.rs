@@ -206,6 +206,7 @@ fn sigkill_mid_transfer_recovers_without_resync_and_no_partial_travels() {
     let run = Run::wait(child, Duration::from_secs(60));
     assert!(killed, "the transfer finished before it could be killed: {run:?}");
     assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(files(&env.home.join(".local/state/workspace-sync/run")).is_empty(), "the killed run left no temp config");
 
     let report = env.sync_ok();
     assert_eq!(report["result"], "ok", "{report}");
