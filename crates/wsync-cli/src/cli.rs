@@ -51,6 +51,14 @@ pub enum Command {
     },
     /// Remove a folder's secrets from the keychain.
     Logout { folder: String },
+    /// Stop syncing a folder: remove it from the config and its login from
+    /// the keychain. Its files stay where they are on both sides.
+    Remove {
+        folder: String,
+        /// Keep its keychain entries.
+        #[arg(long)]
+        keep_login: bool,
+    },
     /// OAuth login for a provider through `rclone authorize`: prints the
     /// token (to paste into a gateway's config), or stores it for a folder.
     Authorize {

@@ -57,3 +57,22 @@ pub fn logout(config: Option<&std::path::Path>, id: &str) -> Result<i32> {
     }
     Ok(0)
 }
+
+pub fn remove(config: Option<&std::path::Path>, id: &str, keep_login: bool) -> Result<i32> {
+    let mut loaded = super::load_config(config)?;
+    loaded.folder(id)?;
+    loaded.config.folders.retain(|f| f.id != id);
+    wsync_core::config::save(&loaded.path, &loaded.config)?;
+    // A folder added again later starts with a fresh merge.
+    let _ = std::fs::remove_dir_all(wsync_core::paths::workdir(id));
+    println!("{id}: removed from {}; its files stay where they are on both sides", loaded.path.display());
+    if keep_login {
+        return Ok(0);
+    }
+    match login::logout(&Keychain::shared(), id) {
+        Ok(removed) if !removed.is_empty() => println!("{id}: removed {} from the keychain", removed.join(", ")),
+        Ok(_) => {}
+        Err(e) => eprintln!("wsync: warning: the keychain entries of \"{id}\" could not be removed: {e}"),
+    }
+    Ok(0)
+}

@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             login::login(config_arg, &folder, no_browser, password_stdin, timeout)
         }
         Command::Logout { folder } => login::logout(config_arg, &folder),
+        Command::Remove { folder, keep_login } => login::remove(config_arg, &folder, keep_login),
         Command::Authorize { provider, no_browser, store, timeout } => {
             authorize::run(config_arg, &provider, no_browser, store.as_deref(), timeout)
         }

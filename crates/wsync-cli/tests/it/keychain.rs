@@ -95,6 +95,15 @@ fn password_login(kind: &'static str) {
     assert_eq!(keychain_lookup(&env, &format!("ws:{key}")), None);
     let run = env.wsync(&["sync"]);
     assert!(run.stderr.contains("wsync login ws"), "{run:?}");
+
+    // Removing the folder removes its login too, and leaves its files.
+    assert_eq!(login_with_password(&env, secret).code, Some(0));
+    let run = env.wsync(&["remove", "ws"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(keychain_lookup(&env, &format!("ws:{key}")), None);
+    let cfg: serde_json::Value = serde_json::from_str(&read(&env.config)).unwrap();
+    assert_eq!(cfg["folders"], json!([]));
+    assert_eq!(read(&env.local.join("hello.txt")), "hi");
 }
 
 #[test]
