@@ -9,6 +9,7 @@ mod process;
 pub use locate::{locate, Rclone, MIN_VERSION};
 pub use log::{Level, LogLine, Stats, Transferring};
 pub use process::{Invocation, Output};
+pub(crate) use process::pid_alive;
 
 /// What an rclone exit code means (rclone's documented codes, and the
 /// signal codes of an interrupted run).

@@ -303,6 +303,11 @@ pub fn token_in_config(text: &str) -> Option<String> {
     None
 }
 
+/// True if a process with this pid exists (ours or another user's).
+pub(crate) fn pid_alive(pid: i32) -> bool {
+    pid > 0 && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
 /// Remove per-run config files left by a process that was killed.
 fn sweep_stale_configs(dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -310,8 +315,7 @@ fn sweep_stale_configs(dir: &std::path::Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix("rclone-") else { continue };
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
-        let alive = unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-        if !alive {
+        if !pid_alive(pid) {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -72,10 +72,7 @@ pub fn remove_listings(workdir: &Path) -> Result<()> {
 pub fn accept_remote_deletions(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     job.phase("Deleting what was deleted in the cloud");
     if *check == RemoteCheck::Missing {
-        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
-        if !out.success() {
-            return Err(Error::Remote(format!("cannot create the folder {} on {}: {}", job.remote.root, job.remote.display, out.error_text())));
-        }
+        job.create_remote_dir()?;
     }
     let mut interp = Interpreter::new(&job.folder.id, job.sink, Some(crate::events::Direction::ToLocal));
     let out = job

@@ -137,11 +137,7 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
 
 pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     if *check == RemoteCheck::Missing && !job.opts.dry_run {
-        job.phase("Creating the remote folder");
-        let out = job.ctx.rclone.command("mkdir").arg(&job.remote.root).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
-        if !out.success() {
-            return Err(Error::Remote(format!("cannot create the folder {} on {}: {}", job.remote.root, job.remote.display, out.error_text())));
-        }
+        job.create_remote_dir()?;
     }
     job.phase("Comparing both sides");
     let diffs = if *check == RemoteCheck::Missing && job.opts.dry_run {

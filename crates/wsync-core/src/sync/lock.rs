@@ -63,11 +63,7 @@ struct BisyncLock {
 
 /// True if `pid` is a running rclone process.
 fn is_live_rclone(pid: i32) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    let alive = unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-    if !alive {
+    if !crate::rclone::pid_alive(pid) {
         return false;
     }
     // A reused pid that belongs to something else does not hold the lock.

@@ -97,6 +97,17 @@ impl Job<'_> {
         self.sink.emit(SyncEvent::Warning { folder: self.folder.id.clone(), message: redact::redact(&text) });
     }
 
+    /// Create the remote folder (or bucket path).
+    pub fn create_remote_dir(&self) -> Result<()> {
+        self.phase("Creating the remote folder");
+        let out = self.ctx.rclone.command("mkdir").arg(&self.remote.root).remote(&self.remote).run(Some(self.cancel), &mut |_| {})?;
+        if out.success() {
+            Ok(())
+        } else {
+            Err(Error::Remote(format!("cannot create the folder {} on {}: {}", self.remote.root, self.remote.display, out.error_text())))
+        }
+    }
+
     /// Where kept versions of this folder go.
     pub fn versions_dir(&self) -> PathBuf {
         paths::data_dir().join("versions").join(&self.folder.id)
