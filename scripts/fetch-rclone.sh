@@ -9,7 +9,11 @@ VERSION=1.75.2
 SHA256=022e7621d16d923732339277a03bd2282e267d7358bbaf0cf4e493933c57014a
 DEST=src-tauri/binaries/rclone-x86_64-unknown-linux-gnu
 
-if [ -x "$DEST" ] && "$DEST" version 2>/dev/null | head -n1 | grep -qx "rclone v$VERSION"; then
+# Read whole outputs into variables: `rclone version | head -n1` can die of
+# SIGPIPE under pipefail.
+installed=""
+[ -x "$DEST" ] && installed=$("$DEST" version 2>/dev/null || true)
+if [ "${installed%%$'\n'*}" = "rclone v$VERSION" ]; then
   echo "rclone $VERSION already at $DEST"
   exit 0
 fi
@@ -33,4 +37,5 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 PY
 mkdir -p "$(dirname "$DEST")"
 install -m 0755 "$tmp/rclone" "$DEST"
-"$DEST" version | head -n1
+out=$("$DEST" version)
+echo "${out%%$'\n'*}"

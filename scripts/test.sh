@@ -8,12 +8,15 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 export WSYNC_RCLONE="$PWD/src-tauri/binaries/rclone-x86_64-unknown-linux-gnu"
-cargo build --workspace --locked --all-targets
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-./scripts/with-keyring.sh cargo test --workspace --locked 2>&1 | tee "$log" || status=$?
-# One closing line over every test binary.
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+# The web UI: its unit tests, and the build that the desktop app embeds.
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$log" || status=$?
+cargo build --workspace --locked --all-targets
+./scripts/with-keyring.sh cargo test --workspace --locked 2>&1 | tee -a "$log" || status=$?
+# One closing line over every test runner (cargo's and vitest's).
+awk '/^test result:/ || /^ *Tests +[0-9]/ {
+       for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

@@ -73,8 +73,56 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         timeout: u64,
     },
-    /// Run timed syncs of every folder until SIGTERM or SIGINT.
+    /// Host the sync engine: timed and watched syncs of every folder until
+    /// SIGTERM or SIGINT; other `wsync` commands talk to it.
     Daemon,
+    /// Pause syncing (one folder, or all); a running sync stops cleanly.
+    Pause { folder: Option<String> },
+    /// Resume syncing (one folder, or all).
+    Resume { folder: Option<String> },
+    /// List conflicts that wait for your choice.
+    Conflicts {
+        folder: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict: keep this computer's version, the cloud's, or both.
+    Resolve {
+        folder: String,
+        /// The conflicted file (omit with --all).
+        path: Option<String>,
+        #[arg(long, value_enum)]
+        keep: KeepArg,
+        /// Apply to all of the folder's conflicts.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List kept versions of replaced and deleted files.
+    Versions {
+        folder: String,
+        path: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a kept version back (the next sync carries it to the cloud).
+    Restore {
+        folder: String,
+        path: String,
+        /// Which version: a time such as 2026-11-25T14:32 (default: the newest).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Recent changes, newest first.
+    Activity {
+        folder: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Show the sync runs (trigger, result, counts) instead of file changes.
+        #[arg(long)]
+        runs: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -102,4 +150,11 @@ pub enum DirectionArg {
     Both,
     Pull,
     Push,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepArg {
+    Local,
+    Remote,
+    Both,
 }

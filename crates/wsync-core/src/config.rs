@@ -17,6 +17,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const DEFAULT_INTERVAL: u64 = 300;
 pub const MIN_INTERVAL: u64 = 60;
 pub const DEFAULT_MAX_DELETE_PERCENT: u8 = 50;
+pub const DEFAULT_KEEP_VERSIONS_DAYS: u32 = 30;
 
 /// The default exclude list: things that must never leave the machine or
 /// that churn too fast to sync.
@@ -138,6 +139,9 @@ pub struct FolderConfig {
     pub exclude: Vec<String>,
     #[serde(default = "default_max_delete")]
     pub max_delete_percent: u8,
+    /// Days that replaced and deleted files are kept in the versions area.
+    #[serde(default = "default_keep_versions")]
+    pub keep_versions_days: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webdav: Option<WebdavOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +165,9 @@ fn default_interval() -> u64 {
 }
 fn default_true() -> bool {
     true
+}
+fn default_keep_versions() -> u32 {
+    DEFAULT_KEEP_VERSIONS_DAYS
 }
 fn default_max_delete() -> u8 {
     DEFAULT_MAX_DELETE_PERCENT
@@ -488,6 +495,11 @@ fn validate_folder(at: &str, f: &mut FolderConfig, warnings: &mut Vec<String>) -
             f.max_delete_percent
         ));
     }
+    if f.keep_versions_days == 0 {
+        return Err(format!(
+            "{at}.keepVersionsDays: 0 would delete kept versions at once; use a number of days such as {DEFAULT_KEEP_VERSIONS_DAYS}"
+        ));
+    }
     for (j, pat) in f.exclude.iter().enumerate() {
         if pat.trim().is_empty() {
             return Err(format!("{at}.exclude[{j}] is empty; remove it or write a pattern such as \"*.tmp\""));
@@ -619,6 +631,7 @@ impl FolderConfig {
             conflict_resolve: ConflictPolicy::Ask,
             exclude: default_excludes(),
             max_delete_percent: DEFAULT_MAX_DELETE_PERCENT,
+            keep_versions_days: DEFAULT_KEEP_VERSIONS_DAYS,
             webdav: None,
             s3: None,
             sftp: None,

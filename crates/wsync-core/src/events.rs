@@ -2,11 +2,11 @@
 //! nothing of who listens (the CLI draws a progress bar, the daemon logs,
 //! the tray app forwards them to its window).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::report::SyncReport;
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// From the cloud to this computer.
@@ -15,14 +15,14 @@ pub enum Direction {
     ToRemote,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum FileAction {
     Copied,
     Deleted,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum SyncEvent {
     #[serde(rename_all = "camelCase")]

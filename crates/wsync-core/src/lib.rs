@@ -8,16 +8,21 @@ pub mod cancel;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod engine;
 pub mod events;
+pub mod filter;
+pub mod journal;
 pub mod login;
 pub mod paths;
 pub mod redact;
 pub mod rclone;
 pub mod remote;
 pub mod report;
+pub mod resolve;
 pub mod secrets;
 pub mod state;
 pub mod sync;
+pub mod versions;
 
 pub use error::{Error, Result};
 

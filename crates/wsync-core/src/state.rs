@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::paths;
-use crate::report::{ConflictReport, SyncReport};
+use crate::report::SyncReport;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,9 +19,9 @@ pub struct FolderState {
     /// Last successful sync (RFC 3339).
     #[serde(default)]
     pub last_success: Option<String>,
-    /// Conflicts whose losing copy still stands beside the file.
+    /// The person paused this folder; nothing runs until they resume it.
     #[serde(default)]
-    pub unresolved: Vec<ConflictReport>,
+    pub paused: bool,
 }
 
 fn file(folder: &str) -> PathBuf {

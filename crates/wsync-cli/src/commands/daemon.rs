@@ -1,50 +1,54 @@
-//! `wsync daemon`: timed syncs of every folder until SIGTERM/SIGINT, then a
-//! graceful stop (rclone gets SIGINT and leaves bisync's listings valid).
-
-use std::time::{Duration, Instant};
+//! `wsync daemon`: host the sync engine for this user (timed and watched
+//! syncs of every folder, the control socket for other `wsync` commands)
+//! until SIGTERM/SIGINT, then stop gracefully: running syncs are
+//! interrupted cleanly (rclone gets SIGINT and leaves its listings valid),
+//! the journal is flushed and the socket removed.
 
 use anyhow::Result;
-use wsync_core::cancel::CancelToken;
-use wsync_core::sync::{sync_folder, SyncOptions};
+use wsync_core::engine::{host, Engine, EngineEvent, Timing};
+use wsync_core::events::SyncEvent;
+use wsync_core::journal::Journal;
 
-use crate::output::{summary, TerminalSink};
+use crate::output::summary;
 
 pub fn run(config: Option<&std::path::Path>) -> Result<i32> {
     let loaded = super::load_config(config)?;
+    let role = host::claim("wsync daemon")?;
     let ctx = super::context()?;
-    let cancel = CancelToken::new();
-    crate::signals::cancel_on_signal(cancel.clone())?;
-    let sink = TerminalSink::new(true);
-    let folders = &loaded.config.folders;
-    log(&format!("daemon started: {} folder(s), rclone {}", folders.len(), ctx.rclone.version));
-    // Every folder syncs at start-up, then on its interval (0: start-up only).
-    let now = Instant::now();
-    let mut due: Vec<Option<Instant>> = folders.iter().map(|_| Some(now)).collect();
-    while !cancel.is_cancelled() {
-        for (i, f) in folders.iter().enumerate() {
-            if cancel.is_cancelled() {
-                break;
-            }
-            if due[i].map(|t| t <= Instant::now()).unwrap_or(false) {
-                let report = sync_folder(&ctx, f, SyncOptions::default(), &sink, &cancel);
-                log(&summary(&report));
-                due[i] = (f.interval > 0).then(|| Instant::now() + Duration::from_secs(f.interval));
-                // Retrying a dead login only repeats the failure: wait for the person.
-                if report.error_code.as_deref() == Some("needs-login") {
-                    log(&format!("{}: paused until you log in again with `wsync login {}` (then restart the daemon)", f.id, f.id));
-                    due[i] = None;
+    let journal = Journal::open_default()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async move {
+        let engine = Engine::start(&loaded, ctx, journal, Timing::default())?;
+        let handle = engine.handle();
+        log(&format!("daemon started: {} folder(s); socket {}", loaded.config.folders.len(), host::socket_path().display()));
+        let mut events = handle.subscribe();
+        let logger = tokio::spawn(async move {
+            while let Ok(ev) = events.recv().await {
+                match ev {
+                    EngineEvent::Sync { event: SyncEvent::Finished { report } } => log(&summary(&report)),
+                    EngineEvent::Sync { event: SyncEvent::Warning { folder, message } } => log(&format!("{folder}: warning: {message}")),
+                    _ => {}
                 }
             }
-        }
-        // Sleep in short steps so that a signal stops the daemon at once.
-        let next = due.iter().flatten().min().copied();
-        let until = next.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
-        while !cancel.is_cancelled() && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-    log("daemon stopped");
-    Ok(0)
+        });
+        let stop = async {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        };
+        host::serve(handle, &role, stop).await?;
+        log("stopping: letting running syncs finish their current step…");
+        engine.shutdown().await;
+        logger.abort();
+        log("daemon stopped");
+        drop(role);
+        Ok::<i32, anyhow::Error>(0)
+    })
 }
 
 fn log(text: &str) {

@@ -1,6 +1,9 @@
 //! One module per command; each is a thin delegation to the core.
 
 mod authorize;
+mod conflicts;
+mod control;
+mod history;
 mod daemon;
 mod list;
 mod login;
@@ -33,6 +36,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             authorize::run(config_arg, &provider, no_browser, store.as_deref(), timeout)
         }
         Command::Daemon => daemon::run(config_arg),
+        Command::Pause { folder } => control::pause_resume(config_arg, folder.as_deref(), true),
+        Command::Resume { folder } => control::pause_resume(config_arg, folder.as_deref(), false),
+        Command::Conflicts { folder, json } => conflicts::list(config_arg, folder.as_deref(), json),
+        Command::Resolve { folder, path, keep, all } => conflicts::resolve(config_arg, &folder, path.as_deref(), keep, all),
+        Command::Versions { folder, path, json } => history::versions(config_arg, &folder, path.as_deref(), json),
+        Command::Restore { folder, path, at } => history::restore(config_arg, &folder, &path, at.as_deref()),
+        Command::Activity { folder, limit, runs: false, json } => history::activity(config_arg, folder.as_deref(), limit, json),
+        Command::Activity { folder, limit, runs: true, json } => history::runs(config_arg, folder.as_deref(), limit, json),
     }
 }
 
@@ -60,4 +71,9 @@ pub fn show_login_url(url: &str, no_browser: bool) {
         }
     }
     eprintln!("Waiting for the login to finish in the browser (Ctrl-C to cancel)…");
+}
+
+/// The journal, shared the way the engine shares it.
+pub fn journal() -> Result<std::sync::Mutex<wsync_core::journal::Journal>> {
+    Ok(std::sync::Mutex::new(wsync_core::journal::Journal::open_default()?))
 }

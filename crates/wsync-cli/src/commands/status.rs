@@ -12,9 +12,26 @@ pub fn run(config: Option<&std::path::Path>, folder: Option<&str>, as_json: bool
     let loaded = super::load_config(config)?;
     let folders = loaded.select(folder)?;
     let ctx = super::context()?;
+    let journal = super::journal().ok();
+    // The engine host's live view, when one runs.
+    let live: Vec<serde_json::Value> = wsync_core::engine::host::connect()
+        .and_then(|c| c.request(&wsync_core::engine::host::Request::Status, &mut |_| {}).ok())
+        .and_then(|r| r.folders)
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default();
     let mut items = Vec::new();
     for f in folders {
-        items.push(folder_status(&ctx, f));
+        let mut item = folder_status(&ctx, f);
+        let open = journal.as_ref().and_then(|j| j.lock().ok().and_then(|j| j.open_conflicts(Some(&f.id)).ok())).unwrap_or_default();
+        item["unresolvedConflicts"] = serde_json::to_value(&open).unwrap_or_default();
+        item["paused"] = serde_json::Value::Bool(wsync_core::state::load(&f.id).paused);
+        if let Some(l) = live.iter().find(|s| s["id"] == f.id.as_str()) {
+            item["engine"] = l.clone();
+            if let Some(n) = l["nextSync"].as_str() {
+                item["nextSync"] = serde_json::Value::String(n.to_string());
+            }
+        }
+        items.push(item);
     }
     let doc = json!({
         "config": loaded.path,
@@ -69,7 +86,6 @@ fn folder_status(ctx: &Context, f: &FolderConfig) -> serde_json::Value {
         "lastBlocked": last.and_then(|r| r.blocked.clone()),
         "lastSync": last.map(|r| r.finished_at.clone()),
         "lastSuccess": st.last_success,
-        "unresolvedConflicts": st.unresolved,
         "nextSync": next,
     })
 }
@@ -86,6 +102,12 @@ fn print_folder(v: &serde_json::Value) {
         (true, Some(note)) => println!("  remote: reachable; {note}"),
         (false, Some(e)) => println!("  remote: NOT reachable: {e}"),
         (false, None) => println!("  remote: not reachable"),
+    }
+    if v["paused"].as_bool().unwrap_or(false) {
+        println!("  paused: resume with `wsync resume {}`", s("id"));
+    }
+    if let Some(state) = v["engine"]["state"].as_str() {
+        println!("  engine: {state}");
     }
     match v["lastResult"].as_str() {
         Some(r) => {
@@ -109,6 +131,7 @@ fn print_folder(v: &serde_json::Value) {
         for c in conflicts {
             println!("    {}: this computer's version is {}, the cloud's is {}", c["path"].as_str().unwrap_or(""), c["localCopy"].as_str().unwrap_or(""), c["remoteCopy"].as_str().unwrap_or(""));
         }
+        println!("    settle them with `wsync resolve {} PATH --keep local|remote|both`", s("id"));
     }
     match v["nextSync"].as_str() {
         Some(n) => println!("  next timed sync: {n} (every {} s)", v["interval"]),

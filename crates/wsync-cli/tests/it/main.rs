@@ -5,6 +5,7 @@ mod harness;
 
 mod cli_misc;
 mod config_errors;
+mod engine;
 mod keychain;
 mod local_sync;
 mod oauth;

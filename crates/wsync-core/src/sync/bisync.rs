@@ -236,6 +236,12 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
         });
         reports.push(r);
     }
+    // rclone 1.75.2 leaves a conflict's winner out of the new listings, so
+    // the next run would see it as new on both sides; a second pass (which
+    // finds the two copies equal) puts it back.
+    if !conflicts.is_empty() && !job.opts.dry_run {
+        need_follow_up = true;
+    }
     if need_follow_up {
         job.phase("Settling conflicts");
         let (out, _) = run_bisync(job, &[], report)?;

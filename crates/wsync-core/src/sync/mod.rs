@@ -36,7 +36,8 @@ pub struct Context {
     pub secrets: Secrets,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SyncDirection {
     /// Two-way sync (bisync).
     #[default]
@@ -47,7 +48,7 @@ pub enum SyncDirection {
     Push,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncOptions {
     pub direction: SyncDirection,
     /// Merge both sides again from scratch (the first-sync path).
@@ -108,16 +109,10 @@ impl Job<'_> {
         }
     }
 
-    /// Where kept versions of this folder go.
-    pub fn versions_dir(&self) -> PathBuf {
-        paths::data_dir().join("versions").join(&self.folder.id)
-    }
-
     /// A fresh directory of kept versions for one run, named by its time,
     /// so that versions of the same file never overwrite each other.
     pub fn versions_run_dir(&self) -> PathBuf {
-        let stamp = chrono::Utc::now().format("%Y-%m-%dT%H%M%S%.3fZ");
-        self.versions_dir().join(stamp.to_string())
+        crate::versions::new_run_dir(&self.folder.id)
     }
 }
 
@@ -173,16 +168,6 @@ pub fn sync_folder(
             if opts.direction == SyncDirection::Both {
                 st.initialized = true;
             }
-        }
-        // Under `ask` the person has yet to choose; the other policies chose.
-        for c in report.conflicts.iter().filter(|_| folder.conflict_resolve == crate::config::ConflictPolicy::Ask) {
-            if !st.unresolved.iter().any(|u| u == c) {
-                st.unresolved.push(c.clone());
-            }
-        }
-        // A conflict whose copy no longer exists was settled by the person.
-        if let Ok(local) = check_local(folder, None) {
-            st.unresolved.retain(|c| local.join(&c.local_copy).exists() && local.join(&c.remote_copy).exists());
         }
         st.last_report = Some(report.clone());
         if let Err(e) = state::save(&folder.id, &st) {

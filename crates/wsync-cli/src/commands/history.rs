@@ -1,0 +1,97 @@
+//! `wsync activity`, `wsync versions`, `wsync restore`.
+
+use anyhow::Result;
+use wsync_core::events::{Direction, FileAction};
+use wsync_core::versions;
+
+/// "2 min ago" style age of an RFC 3339 time.
+pub fn ago(t: &str) -> String {
+    let Ok(when) = chrono::DateTime::parse_from_rfc3339(t) else { return t.to_string() };
+    let secs = (chrono::Utc::now() - when.with_timezone(&chrono::Utc)).num_seconds().max(0);
+    match secs {
+        0..=59 => "just now".into(),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+pub fn activity(config: Option<&std::path::Path>, folder: Option<&str>, limit: usize, as_json: bool) -> Result<i32> {
+    let loaded = super::load_config(config)?;
+    if let Some(id) = folder {
+        loaded.folder(id)?;
+    }
+    let journal = super::journal()?;
+    let items = journal.lock().map_err(|_| anyhow::anyhow!("the journal is unavailable"))?.activity(folder, limit)?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(0);
+    }
+    if items.is_empty() {
+        println!("no changes yet");
+    }
+    for c in items {
+        let verb = match (c.direction, c.action) {
+            (Direction::ToRemote, FileAction::Copied) => "uploaded",
+            (Direction::ToLocal, FileAction::Copied) => "downloaded",
+            (Direction::ToRemote, FileAction::Deleted) => "deleted in the cloud",
+            (Direction::ToLocal, FileAction::Deleted) => "deleted on this computer",
+        };
+        println!("{}: {} {verb} {}", c.folder, c.path, ago(&c.at));
+    }
+    Ok(0)
+}
+
+pub fn runs(config: Option<&std::path::Path>, folder: Option<&str>, limit: usize, as_json: bool) -> Result<i32> {
+    let loaded = super::load_config(config)?;
+    if let Some(id) = folder {
+        loaded.folder(id)?;
+    }
+    let journal = super::journal()?;
+    let runs = journal.lock().map_err(|_| anyhow::anyhow!("the journal is unavailable"))?.runs(folder, limit)?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&runs)?);
+        return Ok(0);
+    }
+    for r in runs {
+        let result = r.result.as_deref().unwrap_or("running");
+        println!(
+            "{}: {} sync {} {}: ↓{} ✕{} ↑{} ✕{}{}",
+            r.folder,
+            r.trigger,
+            ago(&r.started_at),
+            result,
+            r.to_local_copied,
+            r.to_local_deleted,
+            r.to_remote_copied,
+            r.to_remote_deleted,
+            r.error.map(|e| format!(" ({e})")).unwrap_or_default()
+        );
+    }
+    Ok(0)
+}
+
+pub fn versions(config: Option<&std::path::Path>, folder: &str, path: Option<&str>, as_json: bool) -> Result<i32> {
+    let loaded = super::load_config(config)?;
+    loaded.folder(folder)?;
+    let list = versions::list(folder, path)?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(0);
+    }
+    if list.is_empty() {
+        println!("no kept versions{}", path.map(|p| format!(" of {p}")).unwrap_or_default());
+    }
+    for v in list {
+        println!("{}  {:>10}  {}", v.kept_at, v.size, v.path);
+    }
+    Ok(0)
+}
+
+pub fn restore(config: Option<&std::path::Path>, folder: &str, path: &str, at: Option<&str>) -> Result<i32> {
+    let loaded = super::load_config(config)?;
+    let f = loaded.folder(folder)?;
+    let v = versions::restore(folder, &f.local_dir(), path, at)?;
+    println!("{folder}: restored {} as kept at {}; the next sync carries it to the cloud", v.path, v.kept_at);
+    Ok(0)
+}
