@@ -80,7 +80,7 @@ fn a_saved_file_reaches_the_remote_without_a_sync_command() {
     let remote = env.use_local_remote(json!({ "interval": 0 }));
     write(&env.local.join("first.txt"), "1");
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || remote.join("first.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || remote.join("first.txt").exists() && !finished_runs(&env).is_empty());
     let saved = Instant::now();
     write(&env.local.join("notes/saved.md"), "hello");
     wait_for("the saved file in the remote", Duration::from_secs(20), || remote.join("notes/saved.md").exists());
@@ -100,7 +100,7 @@ fn watched_webdav_folder_uploads_saves() {
     env.write_config(json!([env.folder("webdav", webdav_block(&server, "other"), json!({ "interval": 0 }))]));
     write(&env.local.join("a.txt"), "a");
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || served.join("share/a.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || served.join("share/a.txt").exists() && !finished_runs(&env).is_empty());
     write(&env.local.join("b.txt"), "b");
     wait_for("b.txt on the WebDAV server", Duration::from_secs(20), || served.join("share/b.txt").exists());
 }
@@ -150,7 +150,7 @@ fn concurrent_sync_requests_run_one_bisync_at_a_time() {
     let remote = env.use_local_remote(json!({ "interval": 0, "watch": false }));
     write(&env.local.join("a.txt"), "a");
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || remote.join("a.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || remote.join("a.txt").exists() && !finished_runs(&env).is_empty());
     let big: Vec<u8> = (0..120_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     std::fs::write(env.local.join("big.bin"), &big).unwrap();
     drop(big);
@@ -180,7 +180,7 @@ fn pause_stops_syncing_and_resume_catches_up() {
     let remote = env.use_local_remote(json!({ "interval": 0 }));
     write(&env.local.join("a.txt"), "a");
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || remote.join("a.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || remote.join("a.txt").exists() && !finished_runs(&env).is_empty());
     let run = env.wsync(&["pause", "ws"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     write(&env.local.join("while-paused.txt"), "p");
@@ -214,7 +214,7 @@ fn emptied_remote_blocks_the_daemon_until_confirmed() {
         write(&env.local.join(format!("f{i}.txt")), "x");
     }
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || remote.join("f4.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || remote.join("f4.txt").exists() && !finished_runs(&env).is_empty());
     for f in files(&remote) {
         std::fs::remove_file(remote.join(f)).unwrap();
     }
@@ -245,8 +245,8 @@ fn failures_back_off_and_recover_when_the_server_returns() {
     env.write_config(json!([env.folder("webdav", webdav_block(&server, "other"), json!({ "interval": 0 }))]));
     write(&env.local.join("a.txt"), "a");
     let _d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || served.join("share/a.txt").exists());
-    server.stop();
+    wait_for("the start-up sync", Duration::from_secs(60), || served.join("share/a.txt").exists() && !finished_runs(&env).is_empty());
+    server.go_down();
     write(&env.local.join("b.txt"), "b");
     // Retries at about 0.4, 0.8, 1.6, 3.2 s ... apart.
     wait_for("four failed runs", Duration::from_secs(150), || finished_runs(&env).iter().filter(|r| r["result"] == "failed").count() >= 4);
@@ -308,7 +308,7 @@ fn sigterm_during_a_large_transfer_leaves_valid_listings() {
     let remote = env.use_local_remote(json!({ "interval": 0, "watch": false }));
     write(&env.local.join("a.txt"), "a");
     let mut d = Daemon::start(&env);
-    wait_for("the start-up sync", Duration::from_secs(30), || remote.join("a.txt").exists());
+    wait_for("the start-up sync", Duration::from_secs(60), || remote.join("a.txt").exists() && !finished_runs(&env).is_empty());
     let big: Vec<u8> = (0..300_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     std::fs::write(env.local.join("big.bin"), &big).unwrap();
     drop(big);

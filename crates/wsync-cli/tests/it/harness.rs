@@ -177,6 +177,38 @@ pub struct Server {
     pub dir: PathBuf,
     pub kind: &'static str,
     args: Vec<String>,
+    blocker: Option<PortBlocker>,
+}
+
+/// Holds a port: accepts connections and drops them.
+struct PortBlocker {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl PortBlocker {
+    fn hold(port: u16) -> PortBlocker {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("take over the stopped server's port");
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((conn, _)) => drop(conn),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        PortBlocker { stop }
+    }
+}
+
+impl Drop for PortBlocker {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Give the thread a moment to drop the listener before a restart binds.
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 impl Server {
@@ -201,7 +233,7 @@ impl Server {
             // Host keys stay in this server's own cache dir.
             args.extend(["--cache-dir".into(), dir.parent().unwrap().join("sftp-cache").to_string_lossy().into()]);
         }
-        let mut s = Server { child: spawn_server(&args), port, dir: dir.to_path_buf(), kind, args };
+        let mut s = Server { child: spawn_server(&args), port, dir: dir.to_path_buf(), kind, args, blocker: None };
         s.wait_ready();
         s
     }
@@ -237,8 +269,16 @@ impl Server {
     /// Start it again on the same port and folder.
     pub fn restart(&mut self) {
         self.stop();
+        self.blocker = None;
         self.child = spawn_server(&self.args);
         self.wait_ready();
+    }
+
+    /// Stop serving but keep the port taken (connections are accepted and
+    /// closed at once), so that no other test's server can take it over.
+    pub fn go_down(&mut self) {
+        self.stop();
+        self.blocker = Some(PortBlocker::hold(self.port));
     }
 }
 

@@ -29,12 +29,15 @@ fn listing_entries(path: &Path) -> usize {
     std::fs::read_to_string(path).map(|t| t.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count()).unwrap_or(0)
 }
 
+/// The listing with `suffix`, or the copy bisync's `--recover` can use
+/// (`-old` backup, `-err` after an interrupted run, `-new` mid-run).
 fn find_listing(workdir: &Path, suffix: &str) -> Option<std::path::PathBuf> {
     let entries = std::fs::read_dir(workdir).ok()?;
     let names: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    let exact = names.iter().find(|p| p.to_string_lossy().ends_with(suffix));
-    let backup = names.iter().find(|p| p.to_string_lossy().ends_with(&format!("{suffix}-old")));
-    exact.or(backup).cloned()
+    ["", "-old", "-err", "-new"]
+        .iter()
+        .find_map(|tail| names.iter().find(|p| p.to_string_lossy().ends_with(&format!("{suffix}{tail}"))))
+        .cloned()
 }
 
 pub fn listing_state(workdir: &Path) -> Listings {
@@ -303,6 +306,11 @@ pub fn classify(job: &Job, out: &Output, report: &mut SyncReport) -> Result<()> 
         }
         _ if all_text.contains("prior lock file found") => {
             Err(Error::Busy(format!("folder \"{id}\" is locked by another sync; wait for it to finish")))
+        }
+        ExitKind::Critical if all_text.contains("cannot find prior") => {
+            report.result = SyncResult::Blocked;
+            report.blocked = Some(listings_lost(id));
+            Ok(())
         }
         ExitKind::Critical if !all_text.contains("retryable without --resync") => {
             report.result = SyncResult::Blocked;
