@@ -13,7 +13,11 @@ DEST=src-tauri/binaries/rclone-x86_64-unknown-linux-gnu
 # SIGPIPE under pipefail.
 installed=""
 [ -x "$DEST" ] && installed=$("$DEST" version 2>/dev/null || true)
+# The app's sidecar is named wsync-rclone (Tauri's externalBin), so that the
+# .deb installs /usr/bin/wsync-rclone and never clashes with Debian's rclone.
+SIDECAR=src-tauri/binaries/wsync-rclone-x86_64-unknown-linux-gnu
 if [ "${installed%%$'\n'*}" = "rclone v$VERSION" ]; then
+  ln -f "$DEST" "$SIDECAR"
   echo "rclone $VERSION already at $DEST"
   exit 0
 fi
@@ -37,5 +41,6 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 PY
 mkdir -p "$(dirname "$DEST")"
 install -m 0755 "$tmp/rclone" "$DEST"
+ln -f "$DEST" "$SIDECAR"
 out=$("$DEST" version)
 echo "${out%%$'\n'*}"

@@ -12,7 +12,8 @@ PACKAGES=(
   dbus-daemon dbus-bin dbus-x11 gnome-keyring libsecret-tools
 )
 if [ "${WSYNC_DESKTOP_DEPS:-1}" = 1 ]; then
-  PACKAGES+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb)
+  PACKAGES+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
+             xvfb webkit2gtk-driver python3-gi gir1.2-glib-2.0)
 fi
 
 missing=()
@@ -27,4 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v cargo >/dev/null || { echo "install-deps: cargo is missing; install Rust (rustup) first" >&2; exit 1; }
+command -v npm >/dev/null || { echo "install-deps: npm is missing; install Node.js 20 or newer first" >&2; exit 1; }
+# WebDriver bridge for the desktop app's end-to-end tests.
+if [ "${WSYNC_DESKTOP_DEPS:-1}" = 1 ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  cargo install tauri-driver --locked --version "^2" --quiet
+fi
 ./scripts/fetch-rclone.sh

@@ -1,10 +1,252 @@
-//! Workspace Sync desktop app. This placeholder stands until the tray app
-//! lands; it runs the same core as `wsync` so that the package builds and
-//! links against it.
+//! Workspace Sync, the desktop app: a tray icon over the sync engine of
+//! `wsync_core`, and a window (web UI, created on demand) for setup,
+//! conflicts and settings.
+//!
+//! The app is the engine host: it claims the host role at launch, starts
+//! the engine with the same config as the CLI (`--config`, `WSYNC_CONFIG`),
+//! serves the control socket (so `wsync sync` delegates to it), and stops
+//! the engine gracefully on Quit (or SIGTERM/SIGINT).
+//!
+//!     workspace-sync [--config PATH] [--open PAGE[/FOLDER]] [--hidden]
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod app_state;
+mod commands;
+mod error;
+mod events;
+#[macro_use]
+mod logging;
+mod notify;
+mod setup_flow;
+mod tray;
+mod views;
+mod window;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tauri::{AppHandle, Manager, RunEvent};
+use wsync_core::engine::host;
+
+use crate::app_state::{state, AppState};
+
+const USAGE: &str = "usage: workspace-sync [--config PATH] [--open PAGE[/FOLDER]] [--hidden]
+
+  --config PATH   the config file (default: $WSYNC_CONFIG, else
+                  $XDG_CONFIG_HOME/workspace-sync/config.json)
+  --open PAGE     open the window on PAGE at launch (status, setup, conflicts,
+                  blocked, activity, versions, settings), optionally /FOLDER
+  --hidden        start in the tray only (used when started at login)
+  --version       print the version";
+
+#[derive(Debug, Default, Clone)]
+struct Args {
+    config: Option<PathBuf>,
+    open: Option<(String, Option<String>)>,
+    hidden: bool,
+    /// Arguments this app does not know (launchers such as WebKitWebDriver
+    /// add their own); logged and ignored.
+    ignored: Vec<String>,
+}
+
+fn parse_args(argv: &[String]) -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut it = argv.iter().skip(1);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{name} needs a value"));
+        match flag {
+            "--config" => a.config = Some(PathBuf::from(value("--config")?)),
+            "--open" => {
+                let v = value("--open")?;
+                let (page, folder) = match v.split_once('/') {
+                    Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                    None => (v, None),
+                };
+                a.open = Some((page, folder));
+            }
+            "--hidden" => a.hidden = true,
+            // Passed by some launchers; harmless.
+            "--" => {}
+            _ => a.ignored.push(arg.clone()),
+        }
+    }
+    Ok(a)
+}
+
+/// Quit: close the window, stop the engine gracefully, give up the host
+/// role, exit. Safe to call more than once.
+pub fn quit(app: &AppHandle) {
+    static QUITTING: AtomicBool = AtomicBool::new(false);
+    if QUITTING.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        info!("quitting: stopping the engine gracefully…");
+        window::close(&app);
+        state(&app).shutdown().await;
+        info!("Workspace Sync stopped");
+        app.exit(0);
+    });
+}
+
 fn main() {
-    eprintln!(
-        "workspace-sync {}: the tray app is not built yet; use the `wsync` command line for now",
-        wsync_core::VERSION
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    if argv.iter().any(|a| a == "--version" || a == "-V") {
+        println!("workspace-sync {}", wsync_core::VERSION);
+        return;
+    }
+    let args = match parse_args(&argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("workspace-sync: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let log_path = logging::init();
+    if !args.ignored.is_empty() {
+        warn!("ignoring unknown arguments: {}", args.ignored.join(" "));
+    }
+    let config_path = wsync_core::config::config_path(args.config.as_deref());
+    info!(
+        "Workspace Sync {} starting (process {}; config {}; log {})",
+        wsync_core::VERSION,
+        std::process::id(),
+        config_path.display(),
+        log_path.display()
     );
-    std::process::exit(2);
+
+    let setup_args = args.clone();
+    let app = tauri::Builder::default()
+        // First: a second launch hands over to this one and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            let args = parse_args(&argv).unwrap_or_default();
+            info!("a second launch asked for the window");
+            let (page, folder) = args.open.unwrap_or_else(|| ("status".into(), None));
+            window::open(app, &page, folder.as_deref());
+        }))
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec!["--hidden"])))
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_overview,
+            commands::sync_now,
+            commands::pause,
+            commands::resume,
+            commands::list_conflicts,
+            commands::conflict_preview,
+            commands::resolve_conflict,
+            commands::resolve_all,
+            commands::open_path,
+            commands::confirm_deletes,
+            commands::keep_everything,
+            commands::activity,
+            commands::list_versions,
+            commands::restore_version,
+            commands::get_settings,
+            commands::save_settings,
+            commands::set_app_settings,
+            commands::providers,
+            commands::pick_local_folder,
+            commands::test_connection,
+            commands::login_oauth,
+            commands::browse_remote,
+            commands::create_remote_folder,
+            commands::preview_first_sync,
+            commands::add_folder,
+            commands::remove_folder,
+            commands::logout,
+        ])
+        .on_window_event(|w, e| {
+            if let tauri::WindowEvent::Destroyed = e {
+                if w.label() == window::LABEL {
+                    window::on_destroyed(w.app_handle());
+                }
+            }
+        })
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let role = match host::claim("Workspace Sync app") {
+                Ok(r) => r,
+                Err(e) => {
+                    let msg = format!("Workspace Sync cannot start: {e}");
+                    error!("{msg}");
+                    let _ = notify_rust::Notification::new()
+                        .appname("Workspace Sync")
+                        .summary("Workspace Sync is already syncing")
+                        .body(&e.to_string())
+                        .show();
+                    eprintln!("workspace-sync: {e}");
+                    std::process::exit(1);
+                }
+            };
+            app.manage(AppState::new(config_path.clone(), role));
+            tray::create(&handle)?;
+            let args = setup_args.clone();
+            let h = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                let st = state(&h);
+                st.start(&h).await;
+                if let Some((page, folder)) = &args.open {
+                    window::open(&h, page, folder.as_deref());
+                } else if st.folders().is_empty() && st.problem().is_none() && !args.hidden {
+                    info!("no folder is set up: opening the setup page");
+                    window::open(&h, "setup", None);
+                }
+            });
+            let h = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                use tokio::signal::unix::{signal, SignalKind};
+                let Ok(mut term) = signal(SignalKind::terminate()) else { return };
+                let Ok(mut int) = signal(SignalKind::interrupt()) else { return };
+                tokio::select! {
+                    _ = term.recv() => info!("SIGTERM received"),
+                    _ = int.recv() => info!("SIGINT received"),
+                }
+                quit(&h);
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            error!("cannot start the app: {e}");
+            std::process::exit(1);
+        });
+    app.run(|_app, event| {
+        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+            // The last window closed: the tray stays.
+            api.prevent_exit();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Result<Args, String> {
+        let mut v = vec!["workspace-sync".to_string()];
+        v.extend(a.iter().map(|s| s.to_string()));
+        parse_args(&v)
+    }
+
+    #[test]
+    fn arguments() {
+        let a = args(&["--config", "/tmp/c.json", "--open", "conflicts/work", "--hidden"]).unwrap();
+        assert_eq!(a.config.as_deref(), Some(std::path::Path::new("/tmp/c.json")));
+        assert_eq!(a.open, Some(("conflicts".into(), Some("work".into()))));
+        assert!(a.hidden);
+        assert_eq!(args(&["--config=/x"]).unwrap().config.as_deref(), Some(std::path::Path::new("/x")));
+        assert_eq!(args(&["--bogus"]).unwrap().ignored, ["--bogus"]);
+        assert!(args(&["--config"]).is_err());
+    }
 }

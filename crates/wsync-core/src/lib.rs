@@ -11,6 +11,7 @@ pub mod error;
 pub mod engine;
 pub mod events;
 pub mod filter;
+pub mod human;
 pub mod journal;
 pub mod login;
 pub mod paths;

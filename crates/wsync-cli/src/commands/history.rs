@@ -2,19 +2,8 @@
 
 use anyhow::Result;
 use wsync_core::events::{Direction, FileAction};
+use wsync_core::human::ago;
 use wsync_core::versions;
-
-/// "2 min ago" style age of an RFC 3339 time.
-pub fn ago(t: &str) -> String {
-    let Ok(when) = chrono::DateTime::parse_from_rfc3339(t) else { return t.to_string() };
-    let secs = (chrono::Utc::now() - when.with_timezone(&chrono::Utc)).num_seconds().max(0);
-    match secs {
-        0..=59 => "just now".into(),
-        60..=3599 => format!("{} min ago", secs / 60),
-        3600..=86_399 => format!("{} h ago", secs / 3600),
-        _ => format!("{} days ago", secs / 86_400),
-    }
-}
 
 pub fn activity(config: Option<&std::path::Path>, folder: Option<&str>, limit: usize, as_json: bool) -> Result<i32> {
     let loaded = super::load_config(config)?;

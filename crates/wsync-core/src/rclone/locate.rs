@@ -26,6 +26,9 @@ fn candidates() -> Vec<(PathBuf, &'static str)> {
     }
     if let Ok(exe) = std::env::current_exe() {
         if let Some(dir) = exe.parent() {
+            // The packaged app's sidecar (named so that it never clashes with
+            // a system rclone), then a plain rclone shipped beside the program.
+            out.push((dir.join("wsync-rclone"), "beside the program"));
             out.push((dir.join("rclone"), "beside the program"));
             out.push((dir.join(SIDECAR), "beside the program"));
         }
