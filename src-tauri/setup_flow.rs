@@ -79,6 +79,8 @@ pub fn providers() -> Vec<ProviderInfo> {
         vec![
             field("clientId", "Your own OAuth client id", "text", false).help("Optional: leave empty to use rclone's."),
             field("clientSecret", "Your own OAuth client secret", "secret", false).help(SECRET_HELP),
+            field("authUrl", "Your own OAuth authorization URL", "url", false).help("Optional: leave empty to use the provider's."),
+            field("tokenUrl", "Your own OAuth token URL", "url", false).help("Optional: leave empty to use the provider's."),
         ]
     };
     vec![
@@ -224,10 +226,22 @@ pub fn draft_to_config(d: &FolderDraft) -> AppResult<(FolderConfig, Vec<(String,
             })
         }
         Provider::Dropbox | Provider::Gdrive | Provider::Onedrive => {
+            // Dropbox calls the client id and secret "app key" and "app secret"
+            // (one secret at most: both go to the keychain as clientSecret).
+            let client_secret = secret(fl, "clientSecret", "clientSecret", &mut secrets);
+            let app_secret = if secrets.iter().any(|(k, _)| k == "clientSecret") || client_secret.is_some() {
+                None
+            } else {
+                secret(fl, "appSecret", "clientSecret", &mut secrets)
+            };
             let o = OAuthOptions {
                 token: secret(fl, "token", "token", &mut secrets),
                 client_id: get(fl, "clientId"),
-                client_secret: secret(fl, "clientSecret", "clientSecret", &mut secrets),
+                client_secret,
+                app_key: get(fl, "appKey"),
+                app_secret,
+                auth_url: get(fl, "authUrl"),
+                token_url: get(fl, "tokenUrl"),
                 root_folder_id: get(fl, "rootFolderId"),
                 team_drive: get(fl, "teamDrive"),
                 drive_id: get(fl, "driveId"),
@@ -549,11 +563,12 @@ pub async fn add_folder(app: &AppHandle, d: &FolderDraft) -> AppResult<wsync_cor
     let (f, typed) = draft_to_config(d)?;
     let mut loaded = st.load_config()?;
     loaded.config.folders.push(f.clone());
-    store_secrets(&f.id, &typed)?;
+    // The local folder first: when it cannot be made, no secret is stored.
     let local = f.local_dir();
     if !local.exists() {
         std::fs::create_dir_all(&local).map_err(|e| AppError::new("local-folder", format!("cannot create {}: {e}", local.display())))?;
     }
+    store_secrets(&f.id, &typed)?;
     if let Err(e) = config::save(&st.config_path, &loaded.config) {
         let k = Keychain::shared();
         for (key, _) in &typed {
@@ -637,6 +652,25 @@ mod tests {
         assert_eq!(f.conflict_resolve, ConflictPolicy::Newer);
         assert_eq!(f.interval, 120);
         assert!(!serde_json::to_string(&f).unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn oauth_app_fields_reach_the_config() {
+        let (f, secrets) = draft_to_config(&draft(
+            "dropbox",
+            &[("clientId", "my-app"), ("clientSecret", "s3"), ("authUrl", "http://127.0.0.1:1/authorize"), ("tokenUrl", "http://127.0.0.1:1/token")],
+        ))
+        .unwrap();
+        let o = f.dropbox.unwrap();
+        assert_eq!(o.client_id.as_deref(), Some("my-app"));
+        assert_eq!(o.client_secret, None);
+        assert_eq!(o.auth_url.as_deref(), Some("http://127.0.0.1:1/authorize"));
+        assert_eq!(o.token_url.as_deref(), Some("http://127.0.0.1:1/token"));
+        assert_eq!(secrets, vec![("clientSecret".to_string(), "s3".to_string())]);
+        let (f, secrets) = draft_to_config(&draft("dropbox", &[("appKey", "k"), ("appSecret", "${DBX_SECRET}")])).unwrap();
+        let o = f.dropbox.unwrap();
+        assert_eq!((o.app_key.as_deref(), o.app_secret.as_deref()), (Some("k"), Some("${DBX_SECRET}")));
+        assert!(secrets.is_empty());
     }
 
     #[test]

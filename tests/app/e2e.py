@@ -4,7 +4,7 @@ tests). Run through tests/app/run.sh, which builds everything and runs this
 inside scripts/with-desktop.sh (Xvfb, a private session bus with an unlocked
 gnome-keyring, a StatusNotifierWatcher and a recording notification server).
 
-    tests/app/e2e.py [tray] [notifications] [webui]      (default: all)
+    tests/app/e2e.py [tray] [notifications] [webui] [resources] [host] [ui | ui-NAME ...]   (default: all)
 
 Each scenario starts the real app binary against a loopback WebDAV server
 (`rclone serve webdav`, the bundled rclone) and drives it the way a person
@@ -15,7 +15,9 @@ notifications (tests/desktop/notify.py), and the window through WebDriver
 Environment: WSYNC_APP_BIN (default target/debug/workspace-sync), WSYNC_CLI_BIN
 (target/debug/wsync), WSYNC_RCLONE (the bundled rclone), TAURI_DRIVER
 (tauri-driver on PATH or in ~/.cargo/bin). Evidence (screenshot) goes to
-artifacts/. Ends with one line "N passed, N failed".
+artifacts/. Ends with one line "N passed, N failed". `ui` runs the flows
+through the window of tests/app/ui_flows.py (setup, Dropbox login, conflicts,
+blocked, versions, bad input), each counted as a scenario.
 """
 import base64
 import json
@@ -603,9 +605,10 @@ TESTS = {"tray": test_tray, "notifications": test_notifications, "webui": test_w
 
 
 def main():
-    names = sys.argv[1:] or list(TESTS)
+    names = sys.argv[1:] or list(TESTS) + ["ui"]
     passed = failed = 0
-    for name in names:
+    ui_names = [n for n in names if n == "ui" or n.startswith("ui-")]
+    for name in [n for n in names if n not in ui_names]:
         print(f"=== {name}", flush=True)
         t0 = time.time()
         try:
@@ -617,6 +620,10 @@ def main():
             if not isinstance(e, Fail):
                 traceback.print_exc()
             print(f"FAIL {name}: {e}", flush=True)
+    if ui_names:
+        import ui_flows  # tests/app/ui_flows.py: one app for all its scenarios
+        p, f = ui_flows.run(None if "ui" in ui_names else ui_names)
+        passed, failed = passed + p, failed + f
     print(f"app: {passed} passed, {failed} failed", flush=True)
     return 1 if failed else 0
 

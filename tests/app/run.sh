@@ -3,7 +3,11 @@
 # tests for the app): tray menu over D-Bus, notifications and their actions,
 # the window through WebDriver, and resource use after the window closes.
 #
-#   tests/app/run.sh [tray] [notifications] [webui] [resources]   (default: all)
+#   tests/app/run.sh [tray] [notifications] [webui] [resources] [host] [ui]   (default: all)
+#
+# `ui`: the flows through the window (tests/app/ui_flows.py: WebDAV setup,
+# Dropbox login against a fake OAuth server, conflicts, blocked, versions,
+# bad input); `ui-NAME` runs one of them.
 #
 # Builds the UI (ui/dist, if missing), the app and the CLI (debug), then runs
 # tests/app/e2e.py inside scripts/with-desktop.sh (Xvfb, private session bus,

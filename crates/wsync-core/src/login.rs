@@ -142,7 +142,14 @@ pub fn token_from_authorize_output(stdout: &str) -> Option<String> {
 }
 
 /// Who is logged in, where the backend can tell (best effort, bounded).
+/// With a custom token URL (a proxy or a test server) the provider's own
+/// account API is not asked: it belongs to the provider's OAuth server.
 pub fn account_of(rclone: &Rclone, folder: &FolderConfig, secrets: &Secrets) -> Option<String> {
+    let custom_server = folder.oauth().map(|o| o.token_url.is_some()).unwrap_or(false)
+        || folder.custom.as_ref().map(|c| c.options.contains_key("token_url")).unwrap_or(false);
+    if custom_server {
+        return None;
+    }
     let r = remote::build(folder, rclone, secrets).ok()?;
     let out = rclone
         .command("config")

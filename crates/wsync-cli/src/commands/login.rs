@@ -19,11 +19,7 @@ pub fn login(config: Option<&std::path::Path>, id: &str, no_browser: bool, passw
         login::login_oauth(&ctx.rclone, folder, &ctx.secrets, &store, Duration::from_secs(timeout), &cancel, &mut |url| {
             super::show_login_url(url, no_browser)
         })?;
-        // The provider's account API belongs to its own OAuth server; with a
-        // custom token URL (a proxy or a test server) it is not asked.
-        let custom_server = folder.oauth().map(|o| o.token_url.is_some()).unwrap_or(false)
-            || folder.custom.as_ref().map(|c| c.options.contains_key("token_url")).unwrap_or(false);
-        let who = if custom_server { None } else { login::account_of(&ctx.rclone, folder, &ctx.secrets) };
+        let who = login::account_of(&ctx.rclone, folder, &ctx.secrets);
         match who {
             Some(account) => println!("{id}: logged in to {} as {account}; the token is in the keychain", folder.provider.display_name()),
             None => println!("{id}: logged in to {}; the token is in the keychain", folder.provider.display_name()),
