@@ -225,7 +225,7 @@ pub fn folder_view(cfg: &FolderConfig, status: Option<&FolderStatus>) -> FolderV
             message: b.message.clone(),
             fix: b.fix.clone(),
             would_delete: b.would_delete,
-            files: Vec::new(),
+            files: b.files.clone(),
         }),
         _ => None,
     };

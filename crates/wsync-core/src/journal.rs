@@ -669,6 +669,7 @@ mod tests {
             fix: "wsync sync --confirm-deletes".into(),
             would_delete: Some(9),
             total: Some(10),
+            files: Vec::new(),
         });
         r
     }

@@ -193,6 +193,9 @@ fn emptied_remote_is_blocked_and_nothing_is_deleted_locally() {
     let (run, report) = env.sync_json(&[]);
     assert_eq!(run.code, Some(4), "{run:?}");
     assert_eq!(report["result"], "blocked");
+    let mut listed: Vec<String> = report["blocked"]["files"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    listed.sort();
+    assert_eq!(listed, files(&env.local), "the files that would be deleted are listed");
     assert_eq!(files(&env.local).len(), 6, "nothing may be deleted locally");
     let plain = env.wsync(&["sync"]);
     assert_eq!(plain.code, Some(4));
@@ -224,6 +227,9 @@ fn too_many_deletes_in_the_cloud_is_blocked() {
     assert_eq!(run.code, Some(4), "{run:?}");
     assert_eq!(report["blocked"]["reason"], "too-many-deletes", "{report}");
     assert_eq!(report["blocked"]["wouldDelete"], 7);
+    let mut listed: Vec<String> = report["blocked"]["files"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    listed.sort();
+    assert_eq!(listed, (0..7).map(|i| format!("f{i}.txt")).collect::<Vec<_>>());
     assert_eq!(files(&env.local).len(), 10);
 }
 

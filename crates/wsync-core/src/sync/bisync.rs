@@ -53,6 +53,30 @@ pub fn listing_state(workdir: &Path) -> Listings {
     }
 }
 
+/// Most names a blocked report lists.
+const MAX_LISTED: usize = 1000;
+
+/// The file names of a bisync listing (the Go-quoted last field of each line).
+fn listed_names(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.find(" \"").map(|i| l[i + 1..].to_string()))
+        .map(|q| serde_json::from_str::<String>(&q).unwrap_or_else(|_| q.trim_matches('"').to_string()))
+        .take(MAX_LISTED)
+        .collect()
+}
+
+/// Files bisync found deleted on `side` ("Path1"/"Path2") before it stopped.
+fn deleted_on(out: &Output, side: &str) -> Vec<String> {
+    out.lines
+        .iter()
+        .filter(|l| l.msg.trim_start().starts_with(&format!("- {side}")) && l.msg.contains("File was deleted"))
+        .filter_map(|l| l.msg.rfind(" - ").map(|i| l.msg[i + 3..].trim().to_string()))
+        .take(MAX_LISTED)
+        .collect()
+}
+
 /// How many files the last listing of the cloud side held.
 fn remote_listing_count(workdir: &Path) -> usize {
     find_listing(workdir, ".path2.lst").map(|p| listing_entries(&p)).unwrap_or(0)
@@ -106,6 +130,7 @@ pub fn listings_lost(folder: &str) -> BlockedReport {
         fix: format!("run `wsync sync {folder} --resync` to merge both sides again: nothing is deleted, but files deleted on one side since the last sync come back"),
         would_delete: None,
         total: None,
+        files: Vec::new(),
     }
 }
 
@@ -132,6 +157,7 @@ pub fn remote_vanished(job: &Job, check: &RemoteCheck) -> Option<BlockedReport> 
         ),
         would_delete: Some(before as u64),
         total: Some(before as u64),
+        files: find_listing(&job.workdir, ".path2.lst").map(|p| listed_names(&p)).unwrap_or_default(),
     })
 }
 
@@ -290,6 +316,7 @@ pub fn classify(job: &Job, out: &Output, report: &mut SyncReport) -> Result<()> 
                 fix: format!("if the deletions are wanted, run `wsync sync {id} --confirm-deletes`; otherwise restore the files {deleted_where}"),
                 would_delete: Some(n),
                 total: Some(total),
+                files: deleted_on(out, if on_remote { "Path2" } else { "Path1" }),
             });
             Ok(())
         }
@@ -301,6 +328,7 @@ pub fn classify(job: &Job, out: &Output, report: &mut SyncReport) -> Result<()> 
                 fix: format!("check both sides; if the changes are real, run `wsync sync {id} --confirm-deletes`"),
                 would_delete: None,
                 total: None,
+                files: Vec::new(),
             });
             Ok(())
         }
@@ -320,6 +348,7 @@ pub fn classify(job: &Job, out: &Output, report: &mut SyncReport) -> Result<()> 
                 fix: format!("run `wsync sync {id} --resync` to merge both sides again (nothing is deleted)"),
                 would_delete: None,
                 total: None,
+                files: Vec::new(),
             });
             Ok(())
         }
