@@ -154,8 +154,8 @@ pub fn sync_folder(
     let started = Instant::now();
     let mut report = SyncReport::new(&folder.id);
     report.dry_run = opts.dry_run;
-    let mut st = state::load(&folder.id);
-    if let Err(e) = run(ctx, folder, opts, sink, cancel, &mut st, &mut report) {
+    let initialized = state::load(&folder.id).initialized;
+    if let Err(e) = run(ctx, folder, opts, sink, cancel, initialized, &mut report) {
         report.result = SyncResult::Failed;
         report.error = Some(redact::redact(&e.to_string()));
         report.error_code = Some(e.code().to_string());
@@ -163,6 +163,8 @@ pub fn sync_folder(
     report.duration_ms = started.elapsed().as_millis() as u64;
     report.finished_at = chrono::Utc::now().to_rfc3339();
     if !opts.dry_run {
+        // Read again: the person may have paused the folder meanwhile.
+        let mut st = state::load(&folder.id);
         if matches!(report.result, SyncResult::Ok | SyncResult::Conflicts) {
             st.last_success = Some(report.finished_at.clone());
             if opts.direction == SyncDirection::Both {
@@ -184,7 +186,7 @@ fn run(
     opts: SyncOptions,
     sink: &dyn EventSink,
     cancel: &CancelToken,
-    st: &mut state::FolderState,
+    initialized: bool,
     report: &mut SyncReport,
 ) -> Result<()> {
     let local = check_local(folder, None)?;
@@ -218,7 +220,7 @@ fn run(
             if first {
                 // Listings lost after a successful sync: deletions since then
                 // cannot be told from new files, so the person decides.
-                if listings == bisync::Listings::Missing && st.initialized && !opts.resync && !opts.confirm_deletes {
+                if listings == bisync::Listings::Missing && initialized && !opts.resync && !opts.confirm_deletes {
                     report.result = SyncResult::Blocked;
                     report.blocked = Some(bisync::listings_lost(&folder.id));
                     return Ok(());
