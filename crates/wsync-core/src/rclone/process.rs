@@ -253,8 +253,8 @@ impl Invocation {
         if let Some(c) = cancel {
             c.unregister(pid);
         }
+        // Read back here; `_config_guard` removes the file however we leave.
         let config_after = std::fs::read_to_string(&config_file).ok();
-        let _ = std::fs::remove_file(&config_file);
         let mut token_refreshed = false;
         if let (Some(wb), Some(text)) = (&self.writeback, &config_after) {
             if let Some(token) = token_in_config(text) {

@@ -227,8 +227,30 @@ pub fn run_bisync(job: &Job, extra: &[String], report: &mut SyncReport) -> Resul
     Ok((out, interp.conflicts.clone()))
 }
 
+/// A run stopped during its first bisync after a resync leaves its listings
+/// as `.lst-err` with no `-old` backup, which `--recover` cannot use. They
+/// still hold the last completed sync's state, so they become the prior
+/// listings again.
+fn restore_errored_listings(workdir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(workdir) else { return Ok(()) };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(base) = name.strip_suffix("-err") else { continue };
+        if !base.ends_with(".lst") {
+            continue;
+        }
+        let current = workdir.join(base);
+        let backup = workdir.join(format!("{base}-old"));
+        if !current.exists() && !backup.exists() {
+            std::fs::rename(e.path(), &current).map_err(|err| Error::io(format!("cannot restore {}", current.display()), err))?;
+        }
+    }
+    Ok(())
+}
+
 /// A normal two-way sync.
 pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
+    restore_errored_listings(&job.workdir)?;
     job.phase("Syncing");
     let (out, conflicts) = run_bisync(job, &[], report)?;
     classify(job, &out, report)?;
