@@ -128,6 +128,8 @@ export interface FieldInfo {
 export interface ProviderInfo {
   key: string;
   name: string;
+  /** One line under the name on the set-up page; nothing is shown without it. */
+  description?: string;
   oauth: boolean;
   fields: FieldInfo[];
 }
