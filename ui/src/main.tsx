@@ -3,7 +3,7 @@ import { App } from './App';
 import './styles.css';
 
 async function start() {
-  // The fake app of dev-mock.ts exists only in `vite` (dev) and in builds
+  // The fake app of dev-mock/ exists only in `vite` (dev) and in builds
   // made with `--mode mock`, and only runs with ?mock in the address; the
   // production build does not contain it.
   if (import.meta.env.DEV || import.meta.env.MODE === 'mock') {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../src/ipc', async (importOriginal) => (await import('./ipc-mock')).mockIpcModule(await importOriginal()));
 
 import * as ipc from '../src/ipc';
-import { ago, folder, MIN, overviewFixture } from './fixtures';
+import { ago, folder, MIN, overviewFixture } from '../src/dev-mock/fixtures';
 import { emit, resetIpc } from './ipc-mock';
 import { renderAt } from './render';
 

@@ -5,7 +5,7 @@ vi.mock('../src/ipc', async (importOriginal) => (await import('./ipc-mock')).moc
 
 import * as ipc from '../src/ipc';
 import type { ConflictView } from '../src/types';
-import { ago, folder, MIN, overviewFixture } from './fixtures';
+import { ago, folder, MIN, overviewFixture } from '../src/dev-mock/fixtures';
 import { emit, resetIpc } from './ipc-mock';
 import { renderAt } from './render';
 

@@ -12,7 +12,7 @@ import {
   timeAgo,
   timeUntil,
 } from '../src/format';
-import { folder } from './fixtures';
+import { folder } from '../src/dev-mock/fixtures';
 
 const NOW = Date.parse('2026-11-25T14:32:00Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();

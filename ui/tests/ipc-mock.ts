@@ -3,7 +3,7 @@
 // can `emit` an app event, and the real normaliseError is kept.
 import { vi } from 'vitest';
 import type * as Ipc from '../src/ipc';
-import { overviewFixture, providersFixture } from './fixtures';
+import { overviewFixture, providersFixture, settingsFixture } from '../src/dev-mock/fixtures';
 
 type IpcModule = typeof Ipc;
 
@@ -74,14 +74,7 @@ export function resetIpc(ipc: IpcModule): void {
   for (const c of COMMANDS) vi.mocked(ipc[c] as (...a: unknown[]) => unknown).mockReset().mockResolvedValue(undefined);
   vi.mocked(ipc.getOverview).mockResolvedValue(overviewFixture());
   vi.mocked(ipc.providers).mockResolvedValue(providersFixture());
-  vi.mocked(ipc.getSettings).mockResolvedValue({
-    interval: 300,
-    watch: true,
-    exclude: ['.git/**', 'node_modules/**', '.env*', '*.log'],
-    conflictResolve: 'ask',
-    maxDeletePercent: 50,
-    keepVersionsDays: 30,
-  });
+  vi.mocked(ipc.getSettings).mockResolvedValue(settingsFixture());
   vi.mocked(ipc.listConflicts).mockResolvedValue([]);
   vi.mocked(ipc.activity).mockResolvedValue([]);
   vi.mocked(ipc.listVersions).mockResolvedValue([]);

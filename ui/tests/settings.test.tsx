@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../src/ipc', async (importOriginal) => (await import('./ipc-mock')).mockIpcModule(await importOriginal()));
 
 import * as ipc from '../src/ipc';
-import { folder, overviewFixture } from './fixtures';
+import { folder, overviewFixture } from '../src/dev-mock/fixtures';
 import { resetIpc } from './ipc-mock';
 import { renderAt } from './render';
 

@@ -5,7 +5,7 @@ vi.mock('../src/ipc', async (importOriginal) => (await import('./ipc-mock')).moc
 
 import * as ipc from '../src/ipc';
 import { emit, resetIpc } from './ipc-mock';
-import { folder, MIN, ago, overviewFixture } from './fixtures';
+import { folder, MIN, ago, overviewFixture } from '../src/dev-mock/fixtures';
 import { renderAt } from './render';
 
 beforeEach(() => resetIpc(ipc));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseExcludes, slugify, uniqueId, validateLocal, validateProviderFields, validateSettings } from '../src/validate';
-import { providersFixture } from './fixtures';
+import { providersFixture } from '../src/dev-mock/fixtures';
 
 const webdav = providersFixture().find((p) => p.key === 'webdav')!;
 const sftp = providersFixture().find((p) => p.key === 'sftp')!;
