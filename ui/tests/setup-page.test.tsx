@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../src/ipc', async (importOriginal) => (await import('./ipc-mock')).mockIpcModule(await importOriginal()));
 
 import * as ipc from '../src/ipc';
-import { folder } from '../src/dev-mock/fixtures';
+import { folder, providersFixture } from '../src/dev-mock/fixtures';
 import { resetIpc } from './ipc-mock';
 import { renderAt } from './render';
 
@@ -32,6 +32,20 @@ const noCommandCalled = () => {
 };
 
 describe('Setup page', () => {
+  it('shows each provider with the description the app sends, and only the name without one', async () => {
+    vi.mocked(ipc.providers).mockResolvedValue([
+      ...providersFixture().filter((p) => p.key === 'webdav'),
+      { key: 'plain', name: 'Plain', oauth: false, fields: [] },
+    ]);
+    renderAt('#/setup');
+    const webdav = await screen.findByTestId('provider-webdav');
+    expect(webdav).toHaveTextContent('WebDAVNextcloud, ownCloud and other WebDAV servers.');
+    expect(webdav.querySelector('.help')).toHaveTextContent('Nextcloud, ownCloud and other WebDAV servers.');
+    const plain = screen.getByTestId('provider-plain');
+    expect(plain).toHaveTextContent(/^Plain$/);
+    expect(plain.querySelector('.help')).toBeNull();
+  });
+
   it('builds the form from the provider fields, with secrets as password inputs', async () => {
     await chooseWebdav();
     expect(screen.getByTestId('provider-webdav')).toHaveAttribute('aria-pressed', 'true');
