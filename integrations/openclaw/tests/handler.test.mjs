@@ -1,7 +1,7 @@
 // The workspace-sync hook's handler against the real `wsync` binary and the
 // real bundled rclone, with a local-folder remote in a temp dir.
 //
-//   WSYNC_BIN=/path/to/wsync WSYNC_RCLONE=/path/to/rclone node --test integrations/openclaw/tests/
+//   WSYNC_BIN=/path/to/wsync WSYNC_RCLONE=/path/to/rclone node --test "integrations/openclaw/tests/*.test.mjs"
 //
 // Each test imports a fresh copy of handler.ts (a new URL query gives a new
 // module instance, as OpenClaw's loader does), so no state leaks between
@@ -112,6 +112,21 @@ function fire(hook, ev) {
   assert.ok(ms < 1000, `the handler returned after ${ms} ms`);
 }
 
+/** Whether a process is gone (or a zombie waiting for init), polling for up to 3 s. */
+async function gone(pid) {
+  for (let i = 0; i < 30; i++) {
+    try {
+      process.kill(pid, 0);
+      const state = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+      if (state === "Z") return true;
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 async function idle(hook, limitMs = 60_000) {
   let timer;
   const limit = new Promise((_, reject) => {
@@ -214,7 +229,7 @@ test("a wsync failure (bad config) is logged as one line and does not throw", as
   assert.equal(w.runs().length, 1);
   assert.equal(logs.length, 1, logs.join("\n"));
   assert.ok(!logs[0].includes("\n"));
-  assert.match(logs[0], /^\[workspace-sync\] sync on session start: wsync sync failed: wsync: error: .*not valid JSON.* \[exit 2: usage or config error, [\d.]+ s\]$/);
+  assert.match(logs[0], /^\[workspace-sync\] sync on session start: wsync sync failed: wsync: error: .*config\.json: .*provider.* \[exit 2: usage or config error, [\d.]+ s\]$/);
 
   // An unknown folder id, and a folder id that is not one at all.
   writeConfig(w.config, w.local, path.join(w.dir, "remote"));
@@ -274,5 +289,26 @@ test("a sync that outlives its timeout is stopped and logged", async (t) => {
   assert.equal(logs.length, 1, logs.join("\n"));
   assert.match(logs[0], /^\[workspace-sync\] sync on session start: wsync sync timed out after 1 s and was stopped$/);
   const pid = Number(fs.readFileSync(pidFile, "utf8"));
-  assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, "the hung process is gone");
+  assert.ok(await gone(pid), "the hung process is gone");
+});
+
+test("a sync that ignores SIGTERM is killed with its process group after the grace period", async (t) => {
+  processEnv(t, {});
+  const w = world(t);
+  const logs = captureLogs(t);
+  const hook = await freshHook();
+  // A stand-in for a stuck wsync with a child (like its rclone): both ignore SIGTERM.
+  const pidFile = path.join(w.dir, "stuck.pids");
+  const stuck = path.join(w.dir, "stuck-wsync");
+  fs.writeFileSync(stuck, `#!/bin/sh\ntrap '' TERM\nsleep 60 &\necho "$$ $!" > '${pidFile}'\nwait\n`, { mode: 0o755 });
+  const t0 = Date.now();
+  fire(hook, event("command", "stop", cfgWith({ timeoutSeconds: 1, env: { ...w.env, WSYNC_BIN: stuck } })));
+  await idle(hook, 30_000);
+  const ms = Date.now() - t0;
+  assert.ok(ms >= 10_000 && ms < 20_000, `stopped after ${ms} ms (1 s timeout + 10 s grace)`);
+  assert.equal(logs.length, 1, logs.join("\n"));
+  assert.match(logs[0], /sync on session end: wsync sync timed out after 1 s and was stopped$/);
+  for (const pid of fs.readFileSync(pidFile, "utf8").trim().split(" ").map(Number)) {
+    assert.ok(await gone(pid), `process ${pid} is gone`);
+  }
 });

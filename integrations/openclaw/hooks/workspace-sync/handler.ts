@@ -306,7 +306,7 @@ export default function workspaceSyncHook(event: HookEvent): void {
     const settings = resolveSettings(branch, entry);
     if (!settings.enabled) return;
     const label = `sync on ${LABELS[branch]}${settings.folder ? ` of ${settings.folder}` : ""}`;
-    if (settings.folder !== undefined && !/^[a-z0-9-]{1,32}$/.test(settings.folder)) {
+    if (settings.folder !== undefined && !/^[a-z0-9][a-z0-9-]{0,31}$/.test(settings.folder)) {
       log("warn", `${label}: "${settings.folder}" is not a folder id; set "folder" to an id from wsync status (lowercase letters, digits, dashes)`);
       return;
     }
