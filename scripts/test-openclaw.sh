@@ -137,8 +137,9 @@ fi
 # --- 2. the gateway's startup hook syncs ------------------------------------
 echo "written before the gateway started" > "$LOCAL/before-start.md"
 # Neither WSYNC_CONFIG nor WSYNC_RCLONE is in the gateway's environment.
+: > "$T/gateway.log"
 env -u WSYNC_RCLONE setsid "$NODE" "$OPENCLAW" gateway run --allow-unconfigured --bind loopback --auth none \
-  --port "$OPENCLAW_GATEWAY_PORT" > "$T/gateway.log" 2>&1 < /dev/null &
+  --port "$OPENCLAW_GATEWAY_PORT" >> "$T/gateway.log" 2>&1 < /dev/null &
 GW_PID=$!
 # The gateway's output without colours (read whole, no early-closing pipes).
 gwlog() { sed 's/\x1b\[[0-9;]*m//g' "$T/gateway.log" > "$T/gateway.txt"; cat "$T/gateway.txt"; }
