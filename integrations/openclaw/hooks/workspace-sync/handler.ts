@@ -118,8 +118,7 @@ export function resolveSettings(branch: Branch, entry: Entry | undefined, proces
   const timeoutRaw = entry?.timeoutSeconds ?? fromEnv("WSYNC_HOOK_TIMEOUT");
   const timeoutSeconds = Number(timeoutRaw);
   const timeoutMs = (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
-  const binRaw = (typeof entry?.bin === "string" && entry.bin.trim() !== "" ? entry.bin.trim() : undefined) ?? fromEnv("WSYNC_BIN");
-  return { enabled, folder, timeoutMs, bin: binRaw ?? "wsync", env: hookEnv };
+  return { enabled, folder, timeoutMs, bin: fromEnv("WSYNC_BIN") ?? "wsync", env: hookEnv };
 }
 
 // ---------------------------------------------------------------------------
