@@ -123,6 +123,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// OpenClaw integration: install the workspace-sync skill and hook.
+    Openclaw {
+        #[command(subcommand)]
+        command: crate::commands::openclaw::OpenclawCommand,
+    },
 }
 
 #[derive(clap::Args, Debug)]

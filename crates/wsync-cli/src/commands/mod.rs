@@ -7,6 +7,7 @@ mod history;
 mod daemon;
 mod list;
 mod login;
+pub mod openclaw;
 mod setup;
 mod status;
 mod sync;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Restore { folder, path, at } => history::restore(config_arg, &folder, &path, at.as_deref()),
         Command::Activity { folder, limit, runs: false, json } => history::activity(config_arg, folder.as_deref(), limit, json),
         Command::Activity { folder, limit, runs: true, json } => history::runs(config_arg, folder.as_deref(), limit, json),
+        Command::Openclaw { command } => openclaw::run(config_arg, command),
     }
 }
 

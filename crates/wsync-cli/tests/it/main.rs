@@ -10,4 +10,5 @@ mod keychain;
 mod local_sync;
 mod oauth;
 mod oauth_login;
+mod openclaw_install;
 mod remotes;
