@@ -12,23 +12,25 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod actions;
 mod app_state;
 mod commands;
 mod error;
 mod events;
-#[macro_use]
-mod logging;
 mod notify;
-mod setup_flow;
 mod tray;
-mod views;
 mod window;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tauri::{AppHandle, Manager, RunEvent};
-use wsync_core::engine::host;
+use wsync_core::credentials::Keychain;
+use wsync_core::engine::hosting::Host;
+use wsync_core::engine::{host, Timing};
+use wsync_core::journal::Journal;
+use wsync_core::secrets::Secrets;
+use wsync_core::sync::Context;
 
 use crate::app_state::{state, AppState};
 
@@ -88,12 +90,36 @@ pub fn quit(app: &AppHandle) {
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        info!("quitting: stopping the engine gracefully…");
+        tracing::info!("quitting: stopping the engine gracefully…");
         window::close(&app);
         state(&app).shutdown().await;
-        info!("Workspace Sync stopped");
+        tracing::info!("Workspace Sync stopped");
         app.exit(0);
     });
+}
+
+/// Host the engine (as `wsync daemon` does); a missing rclone or journal
+/// is kept as the app's problem and shown by the tray.
+async fn start_engine(app: &AppHandle, config_path: PathBuf, role: host::HostRole) {
+    let st = state(app);
+    let started = (|| -> wsync_core::Result<(Context, Journal)> {
+        let ctx = Context { rclone: wsync_core::rclone::locate()?, secrets: Secrets::with_store(Keychain::shared()) };
+        tracing::info!("rclone {} at {}", ctx.rclone.version, ctx.rclone.path.display());
+        Ok((ctx, Journal::open_default()?))
+    })();
+    match started {
+        Ok((ctx, journal)) => {
+            let host = Host::start(config_path, ctx, journal, Timing::default(), role);
+            let handle = st.install_host(host).await;
+            events::forward(app.clone(), handle);
+            tracing::info!("engine started; control socket {}", host::socket_path().display());
+        }
+        Err(e) => {
+            tracing::error!("the sync engine did not start: {e}");
+            st.set_problem(e.message_for(wsync_core::error::Surface::App));
+        }
+    }
+    tray::refresh(app);
 }
 
 fn main() {
@@ -113,17 +139,18 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let log_path = logging::init();
+    let log_dir = wsync_core::logging::app_log_dir();
+    let _log_guard = wsync_core::logging::init_file(&log_dir, "app.log");
     if !args.ignored.is_empty() {
-        warn!("ignoring unknown arguments: {}", args.ignored.join(" "));
+        tracing::warn!("ignoring unknown arguments: {}", args.ignored.join(" "));
     }
     let config_path = wsync_core::config::config_path(args.config.as_deref());
-    info!(
+    tracing::info!(
         "Workspace Sync {} starting (process {}; config {}; log {})",
         wsync_core::VERSION,
         std::process::id(),
         config_path.display(),
-        log_path.display()
+        log_dir.join("app.log").display()
     );
 
     let setup_args = args.clone();
@@ -131,7 +158,7 @@ fn main() {
         // First: a second launch hands over to this one and exits.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             let args = parse_args(&argv).unwrap_or_default();
-            info!("a second launch asked for the window");
+            tracing::info!("a second launch asked for the window");
             let (page, folder) = args.open.unwrap_or_else(|| ("status".into(), None));
             window::open(app, &page, folder.as_deref());
         }))
@@ -178,8 +205,7 @@ fn main() {
             let role = match host::claim("Workspace Sync app") {
                 Ok(r) => r,
                 Err(e) => {
-                    let msg = format!("Workspace Sync cannot start: {e}");
-                    error!("{msg}");
+                    tracing::error!("Workspace Sync cannot start: {e}");
                     let _ = notify_rust::Notification::new()
                         .appname("Workspace Sync")
                         .summary("Workspace Sync is already syncing")
@@ -189,17 +215,18 @@ fn main() {
                     std::process::exit(1);
                 }
             };
-            app.manage(AppState::new(config_path.clone(), role));
+            app.manage(AppState::new(config_path.clone()));
             tray::create(&handle)?;
             let args = setup_args.clone();
             let h = handle.clone();
+            let config_path = config_path.clone();
             tauri::async_runtime::spawn(async move {
+                start_engine(&h, config_path, role).await;
                 let st = state(&h);
-                st.start(&h).await;
                 if let Some((page, folder)) = &args.open {
                     window::open(&h, page, folder.as_deref());
                 } else if st.folders().is_empty() && st.problem().is_none() && !args.hidden {
-                    info!("no folder is set up: opening the setup page");
+                    tracing::info!("no folder is set up: opening the setup page");
                     window::open(&h, "setup", None);
                 }
             });
@@ -209,8 +236,8 @@ fn main() {
                 let Ok(mut term) = signal(SignalKind::terminate()) else { return };
                 let Ok(mut int) = signal(SignalKind::interrupt()) else { return };
                 tokio::select! {
-                    _ = term.recv() => info!("SIGTERM received"),
-                    _ = int.recv() => info!("SIGINT received"),
+                    _ = term.recv() => tracing::info!("SIGTERM received"),
+                    _ = int.recv() => tracing::info!("SIGINT received"),
                 }
                 quit(&h);
             });
@@ -218,7 +245,7 @@ fn main() {
         })
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
-            error!("cannot start the app: {e}");
+            tracing::error!("cannot start the app: {e}");
             std::process::exit(1);
         });
     app.run(|_app, event| {

@@ -5,7 +5,12 @@
 
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 
-use crate::views::NavigateEvent;
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NavigateEvent {
+    pub page: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+}
 
 pub const LABEL: &str = "main";
 
@@ -29,7 +34,7 @@ fn encode(s: &str) -> String {
 pub fn open(app: &AppHandle, page: &str, folder: Option<&str>) {
     let page = if PAGES.contains(&page) { page.to_string() } else { "status".to_string() };
     let folder = folder.map(str::to_string);
-    info!("window: navigate to {}{}", page, folder.as_deref().map(|f| format!("/{f}")).unwrap_or_default());
+    tracing::info!("window: navigate to {}{}", page, folder.as_deref().map(|f| format!("/{f}")).unwrap_or_default());
     let app2 = app.clone();
     // Windows are created and focused on the main thread.
     let _ = app.run_on_main_thread(move || {
@@ -51,11 +56,11 @@ pub fn open(app: &AppHandle, page: &str, folder: Option<&str>) {
             .build()
         {
             Ok(w) => {
-                info!("window: opened");
+                tracing::info!("window: opened");
                 let _ = w.set_focus();
                 let _ = w.emit("app://navigate", nav);
             }
-            Err(e) => error!("window: cannot open: {e}"),
+            Err(e) => tracing::error!("window: cannot open: {e}"),
         }
     });
 }
@@ -83,7 +88,7 @@ mod tests {
 /// closed window, so once no window is open the helpers are ended. WebKit
 /// starts new ones when the window opens again.
 pub fn on_destroyed(app: &AppHandle) {
-    info!("window: closed");
+    tracing::info!("window: closed");
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
@@ -97,7 +102,7 @@ pub fn on_destroyed(app: &AppHandle) {
             }
         }
         if !helpers.is_empty() {
-            info!("window: ended {} WebKit helper process(es) of the closed window", helpers.len());
+            tracing::info!("window: ended {} WebKit helper process(es) of the closed window", helpers.len());
         }
     });
 }

@@ -51,14 +51,21 @@ pub enum Command {
     },
     /// Remove a folder's secrets from the keychain.
     Logout { folder: String },
-    /// Stop syncing a folder: remove it from the config and its login from
-    /// the keychain. Its files stay where they are on both sides.
+    /// Stop syncing a folder: remove it from the config, its sync records
+    /// and its login from the keychain. Its files stay where they are on
+    /// both sides, and so do its kept versions.
     Remove {
         folder: String,
         /// Keep its keychain entries.
         #[arg(long)]
         keep_login: bool,
+        /// Also drop its history (runs, changes, conflicts).
+        #[arg(long)]
+        forget_history: bool,
     },
+    /// Tell a running engine (the app or `wsync daemon`) to read the config
+    /// again now (it also notices changes on its own).
+    Reload,
     /// OAuth login for a provider through `rclone authorize`: prints the
     /// token (to paste into a gateway's config), or stores it for a folder.
     Authorize {
@@ -148,6 +155,10 @@ pub struct SyncArgs {
     /// One JSON object per folder on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Files that changed on this computer (relative to the folder): a hint
+    /// that lets a few saves be pushed without a full sync.
+    #[arg(long = "changed", value_name = "PATH")]
+    pub changed: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod output;
+mod prompt;
 mod signals;
 
 use clap::Parser;
@@ -24,6 +25,7 @@ fn main() {
             .unwrap_or_else(|| "unknown cause".into());
         eprintln!("wsync: internal error: {}; please report it", wsync_core::redact::redact(&msg));
     }));
+    wsync_core::logging::init_stderr();
     let args = cli::Cli::parse();
     let code = match commands::run(args) {
         Ok(code) => code,

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::SyncReport;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Direction {
     /// From the cloud to this computer.
     ToLocal,
@@ -15,8 +16,9 @@ pub enum Direction {
     ToRemote,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum FileAction {
     Copied,
     Deleted,
@@ -42,7 +44,15 @@ pub enum SyncEvent {
         current: Vec<String>,
     },
     #[serde(rename_all = "camelCase")]
-    FileChanged { folder: String, path: String, direction: Direction, action: FileAction },
+    FileChanged {
+        folder: String,
+        path: String,
+        direction: Direction,
+        action: FileAction,
+        /// The file's size in bytes, when rclone said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<i64>,
+    },
     #[serde(rename_all = "camelCase")]
     ConflictFound { folder: String, path: String, local_copy: String, remote_copy: String },
     #[serde(rename_all = "camelCase")]

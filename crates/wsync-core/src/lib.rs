@@ -6,14 +6,20 @@
 
 pub mod cancel;
 pub mod config;
+pub mod conflicts;
 pub mod credentials;
 pub mod error;
 pub mod engine;
 pub mod events;
 pub mod filter;
+pub mod folder_lock;
+pub mod fsutil;
 pub mod human;
 pub mod journal;
+pub mod logging;
 pub mod login;
+pub mod manager;
+pub mod notices;
 pub mod paths;
 pub mod redact;
 pub mod rclone;
@@ -22,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod secrets;
 pub mod state;
+pub mod status;
 pub mod sync;
 pub mod versions;
 

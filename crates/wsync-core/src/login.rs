@@ -8,20 +8,10 @@ use std::time::Duration;
 use crate::cancel::CancelToken;
 use crate::config::{env_reference, FolderConfig, Provider};
 use crate::credentials::{MemoryStore, KEYS};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::rclone::{ExitKind, Rclone};
-use crate::remote::{self, rclone_type};
+use crate::remote::{self, check_remote, rclone_type, uses_oauth, RemoteCheck};
 use crate::secrets::{register_secret, SecretStore, Secrets};
-use crate::sync::{check_remote, RemoteCheck};
-
-/// rclone backends that log in through OAuth, beyond the named providers.
-const OAUTH_BACKENDS: [&str; 10] =
-    ["dropbox", "drive", "onedrive", "box", "pcloud", "yandex", "zoho", "hidrive", "putio", "jottacloud"];
-
-/// Does this folder log in through the browser?
-pub fn uses_oauth(folder: &FolderConfig) -> bool {
-    folder.provider.uses_oauth() || OAUTH_BACKENDS.contains(&rclone_type(folder).as_str())
-}
 
 /// The OAuth app settings handed to `rclone authorize` (never on its argv).
 #[derive(Default, Clone)]
@@ -95,10 +85,10 @@ pub fn authorize(
             }
         })?;
     if out.timed_out {
-        return Err(Error::NeedsLogin(format!(
-            "no login was completed within {} seconds; run the login again and finish it in the browser",
-            timeout.as_secs()
-        )));
+        return Err(Error::coded(
+            ErrorCode::NeedsLogin,
+            format!("no login was completed within {} seconds; run the login again and finish it in the browser", timeout.as_secs()),
+        ));
     }
     if out.kind == ExitKind::Interrupted {
         return Err(Error::Interrupted);
@@ -116,7 +106,7 @@ pub fn authorize(
             } else {
                 detail
             };
-            Err(Error::NeedsLogin(format!("the login did not complete: {why}")))
+            Err(Error::coded(ErrorCode::NeedsLogin, format!("the login did not complete: {why}")))
         }
     }
 }

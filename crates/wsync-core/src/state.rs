@@ -1,10 +1,17 @@
-//! App-written state of each folder (last result, unresolved conflicts),
-//! kept apart from the user-editable config, written atomically.
+//! App-written state of each folder (whether a first sync completed, the
+//! last result, the pause switch, deletions that wait for a person, the
+//! cached choice of comparison flags), kept apart from the user-editable
+//! config, written atomically.
+//!
+//! A damaged state file is an error, never silently the default: the
+//! default would un-pause the folder and drop the guard that blocks a sync
+//! whose records were lost.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::paths;
 use crate::report::SyncReport;
 
@@ -22,22 +29,76 @@ pub struct FolderState {
     /// The person paused this folder; nothing runs until they resume it.
     #[serde(default)]
     pub paused: bool,
+    /// Deletions a safety guard stopped, as last shown to the person: a
+    /// confirmation applies to exactly this set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingDeletions>,
+    /// Deletions the person confirmed that later runs may still meet (a
+    /// confirmed pull leaves them in the two-way records until the next
+    /// two-way sync completes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<PendingDeletions>,
+    /// The comparison chosen for this folder's remote, reused until the
+    /// remote's settings or rclone change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::sync::CachedComparison>,
+}
+
+/// A set of deletions shown to the person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingDeletions {
+    /// Why they were stopped (the blocked reason).
+    pub reason: String,
+    /// Identifies this exact set (a digest of reason and names).
+    pub token: String,
+    /// Every file that going ahead deletes, relative to the folder.
+    pub files: Vec<String>,
 }
 
 fn file(folder: &str) -> PathBuf {
     paths::state_dir().join("folders").join(format!("{folder}.json"))
 }
 
-pub fn load(folder: &str) -> FolderState {
-    std::fs::read_to_string(file(folder)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+/// The folder's state; a folder never synced has the default state.
+pub fn load(folder: &str) -> Result<FolderState> {
+    let path = file(folder);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FolderState::default()),
+        Err(e) => return Err(Error::io(format!("cannot read the state of folder \"{folder}\" at {}", path.display()), e)),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Io {
+            context: format!(
+                "the state file {} of folder \"{folder}\" is damaged ({e}); move it aside and sync again (it holds the last result and the pause switch)",
+                path.display()
+            ),
+            source: std::io::Error::other("damaged state file"),
+        }
+    })
 }
 
-pub fn save(folder: &str, state: &FolderState) -> std::io::Result<()> {
+pub fn save(folder: &str, state: &FolderState) -> Result<()> {
     let path = file(folder);
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{folder}.{}.tmp", std::process::id()));
-    let text = serde_json::to_string_pretty(state).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path)
+    let text = serde_json::to_string_pretty(state).map_err(|e| Error::io("cannot encode the folder state", std::io::Error::other(e)))?;
+    crate::fsutil::write_atomic(&path, text.as_bytes(), 0o600).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+}
+
+/// Change the folder's state in one step (read, change, write).
+pub fn update(folder: &str, change: impl FnOnce(&mut FolderState)) -> Result<FolderState> {
+    let mut st = load(folder)?;
+    change(&mut st);
+    save(folder, &st)?;
+    Ok(st)
+}
+
+/// Forget the folder's state (the folder was removed).
+pub fn remove(folder: &str) -> Result<()> {
+    let path = file(folder);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot remove {}", path.display()), e)),
+    }
 }

@@ -49,11 +49,8 @@ pub fn resolve(config: Option<&std::path::Path>, folder: &str, path: Option<&str
     let loaded = super::load_config(config)?;
     let f = loaded.folder(folder)?;
     let reports = if let Some(client) = host::connect() {
-        let req = Request::Resolve { folder: folder.to_string(), path: path.map(String::from), keep: keep.key().to_string() };
-        let reply = client.request(&req, &mut |_| {})?;
-        if !reply.ok {
-            bail!("{}", reply.message.unwrap_or_default());
-        }
+        let req = Request::Resolve { folder: folder.to_string(), path: path.map(String::from), keep };
+        let reply = client.request(&req, &mut |_| {})?.into_result()?;
         println!("{folder}: settled {} conflict(s)", reply.resolved.unwrap_or(0));
         reply.reports.unwrap_or_default()
     } else {

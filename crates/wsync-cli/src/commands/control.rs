@@ -11,19 +11,27 @@ pub fn pause_resume(config: Option<&std::path::Path>, folder: Option<&str>, paus
     let word = if pause { "paused" } else { "resumed" };
     if let Some(client) = host::connect() {
         let req = if pause { Request::Pause { folder: folder.map(String::from) } } else { Request::Resume { folder: folder.map(String::from) } };
-        let reply = client.request(&req, &mut |_| {})?;
-        if !reply.ok {
-            anyhow::bail!("{}", reply.message.unwrap_or_default());
-        }
+        client.request(&req, &mut |_| {})?.into_result()?;
     } else {
         for f in &folders {
-            let mut st = state::load(&f.id);
-            st.paused = pause;
-            state::save(&f.id, &st)?;
+            state::update(&f.id, |st| st.paused = pause)?;
         }
     }
     for f in folders {
         println!("{}: {word}", f.id);
     }
+    Ok(0)
+}
+
+/// `wsync reload`: the running engine reads the config again now.
+pub fn reload() -> Result<i32> {
+    let Some(client) = host::connect() else {
+        println!("no engine is running; the config is read when the app or `wsync daemon` starts");
+        return Ok(0);
+    };
+    let reply = client.request(&Request::Reload, &mut |_| {})?.into_result()?;
+    let s = reply.reload.unwrap_or_default();
+    let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+    println!("config applied: added {}, removed {}, changed {}", list(&s.added), list(&s.removed), list(&s.changed));
     Ok(0)
 }

@@ -43,7 +43,7 @@ pub fn runs(config: Option<&std::path::Path>, folder: Option<&str>, limit: usize
         return Ok(0);
     }
     for r in runs {
-        let result = r.result.as_deref().unwrap_or("running");
+        let result = r.result.map(|x| x.key()).unwrap_or("running");
         println!(
             "{}: {} sync {} {}: ↓{} ✕{} ↑{} ✕{}{}",
             r.folder,

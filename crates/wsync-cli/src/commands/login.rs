@@ -7,13 +7,14 @@ use anyhow::{bail, Result};
 use wsync_core::cancel::CancelToken;
 use wsync_core::credentials::Keychain;
 use wsync_core::login;
+use wsync_core::manager::RemoveOptions;
 
 pub fn login(config: Option<&std::path::Path>, id: &str, no_browser: bool, password_stdin: bool, timeout: u64) -> Result<i32> {
     let loaded = super::load_config(config)?;
     let folder = loaded.folder(id)?;
     let ctx = super::context()?;
     let store = Keychain::shared();
-    if login::uses_oauth(folder) && !password_stdin {
+    if wsync_core::remote::uses_oauth(folder) && !password_stdin {
         let cancel = CancelToken::new();
         crate::signals::cancel_on_signal(cancel.clone())?;
         login::login_oauth(&ctx.rclone, folder, &ctx.secrets, &store, Duration::from_secs(timeout), &cancel, &mut |url| {
@@ -33,7 +34,8 @@ pub fn login(config: Option<&std::path::Path>, id: &str, no_browser: bool, passw
         std::io::stdin().lock().read_line(&mut line)?;
         line.trim_end_matches(['\n', '\r']).to_string()
     } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("{} {what} for folder \"{id}\": ", folder.provider.display_name()))?
+        let question = format!("{} {what} for folder \"{id}\"", folder.provider.display_name());
+        crate::prompt::Prompter::Tty.secret(&question, false)?.unwrap_or_default()
     } else {
         bail!("no terminal to ask for the {what}; pipe it in with --password-stdin");
     };
@@ -43,9 +45,9 @@ pub fn login(config: Option<&std::path::Path>, id: &str, no_browser: bool, passw
 }
 
 pub fn logout(config: Option<&std::path::Path>, id: &str) -> Result<i32> {
-    let loaded = super::load_config(config)?;
-    let folder = loaded.folder(id)?;
-    let removed = login::logout(&Keychain::shared(), &folder.id)?;
+    let manager = super::manager(config)?;
+    let folder = manager.folder(id)?;
+    let removed = manager.logout(&folder)?;
     if removed.is_empty() {
         println!("{id}: nothing was stored in the keychain for this folder");
     } else {
@@ -54,21 +56,23 @@ pub fn logout(config: Option<&std::path::Path>, id: &str) -> Result<i32> {
     Ok(0)
 }
 
-pub fn remove(config: Option<&std::path::Path>, id: &str, keep_login: bool) -> Result<i32> {
-    let mut loaded = super::load_config(config)?;
-    loaded.folder(id)?;
-    loaded.config.folders.retain(|f| f.id != id);
-    wsync_core::config::save(&loaded.path, &loaded.config)?;
-    // A folder added again later starts with a fresh merge.
-    let _ = std::fs::remove_dir_all(wsync_core::paths::workdir(id));
-    println!("{id}: removed from {}; its files stay where they are on both sides", loaded.path.display());
-    if keep_login {
-        return Ok(0);
+pub fn remove(config: Option<&std::path::Path>, id: &str, keep_login: bool, forget_history: bool) -> Result<i32> {
+    let manager = super::manager(config)?;
+    let removal = manager.remove(id)?;
+    println!("{id}: removed from {}; its files stay where they are on both sides", manager.config_path().display());
+    // A running engine stops the folder (after its running sync) before
+    // its records go.
+    super::tell_host_to_reload();
+    let journal = super::journal().ok();
+    let done = manager.finish_removal(removal, RemoveOptions { keep_login, forget_history }, journal.as_ref())?;
+    if !done.keychain_keys.is_empty() {
+        println!("{id}: removed {} from the keychain", done.keychain_keys.join(", "));
     }
-    match login::logout(&Keychain::shared(), id) {
-        Ok(removed) if !removed.is_empty() => println!("{id}: removed {} from the keychain", removed.join(", ")),
-        Ok(_) => {}
-        Err(e) => eprintln!("wsync: warning: the keychain entries of \"{id}\" could not be removed: {e}"),
+    if forget_history {
+        println!("{id}: forgot its history ({} records)", done.history_rows);
+    }
+    if done.versions.exists() {
+        println!("{id}: its kept versions stay in {}", done.versions.display());
     }
     Ok(0)
 }

@@ -32,7 +32,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             login::login(config_arg, &folder, no_browser, password_stdin, timeout)
         }
         Command::Logout { folder } => login::logout(config_arg, &folder),
-        Command::Remove { folder, keep_login } => login::remove(config_arg, &folder, keep_login),
+        Command::Remove { folder, keep_login, forget_history } => login::remove(config_arg, &folder, keep_login, forget_history),
+        Command::Reload => control::reload(),
         Command::Authorize { provider, no_browser, store, timeout } => {
             authorize::run(config_arg, &provider, no_browser, store.as_deref(), timeout)
         }
@@ -73,6 +74,20 @@ pub fn show_login_url(url: &str, no_browser: bool) {
         }
     }
     eprintln!("Waiting for the login to finish in the browser (Ctrl-C to cancel)…");
+}
+
+/// The folder manager over the config in force and the keychain.
+pub fn manager(explicit: Option<&std::path::Path>) -> Result<wsync_core::manager::FolderManager> {
+    Ok(wsync_core::manager::FolderManager::new(config::config_path(explicit), rclone::locate()?, Keychain::shared()))
+}
+
+/// Ask a running engine host to read the config again (it also notices
+/// on its own within a second); true if one answered.
+pub fn tell_host_to_reload() -> bool {
+    match wsync_core::engine::host::connect() {
+        Some(c) => c.request(&wsync_core::engine::host::Request::Reload, &mut |_| {}).map(|r| r.ok).unwrap_or(false),
+        None => false,
+    }
 }
 
 /// The journal, shared the way the engine shares it.

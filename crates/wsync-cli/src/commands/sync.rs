@@ -3,12 +3,13 @@
 //! starts) and its progress streams here; with none, it runs in-process
 //! under the same per-folder lock.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use wsync_core::cancel::CancelToken;
-use wsync_core::engine::host::{self, Request};
+use wsync_core::engine::host::{self, Request, SyncRequest};
 use wsync_core::engine::{open_conflict_count, sync_recorded};
 use wsync_core::events::{EventSink, SyncEvent};
 use wsync_core::report::{SyncReport, SyncResult};
+use wsync_core::error::{Error, ErrorCode, Fix};
 use wsync_core::state;
 use wsync_core::sync::{SyncDirection, SyncOptions};
 
@@ -31,6 +32,8 @@ pub fn run(config: Option<&std::path::Path>, args: SyncArgs) -> Result<i32> {
         resync: args.resync,
         dry_run: args.dry_run,
         confirm_deletes: args.confirm_deletes,
+        confirm_token: None,
+        changed: args.changed.clone(),
     };
     let sink = TerminalSink::new(args.json);
     let reports = match host::connect() {
@@ -63,27 +66,21 @@ pub fn run(config: Option<&std::path::Path>, args: SyncArgs) -> Result<i32> {
 }
 
 fn via_host(client: host::Client, folder: Option<&str>, opts: SyncOptions, sink: &TerminalSink) -> Result<Vec<SyncReport>> {
-    let direction = match opts.direction {
-        SyncDirection::Both => "both",
-        SyncDirection::Pull => "pull",
-        SyncDirection::Push => "push",
-    };
-    let req = Request::Sync {
+    let req = Request::Sync(SyncRequest {
         folder: folder.map(String::from),
-        direction: direction.into(),
+        direction: opts.direction,
         resync: opts.resync,
         dry_run: opts.dry_run,
         confirm_deletes: opts.confirm_deletes,
-    };
+        confirm_token: opts.confirm_token.clone(),
+        changed: opts.changed.clone(),
+    });
     let reply = client.request(&req, &mut |v| {
         if let Ok(ev) = serde_json::from_value::<SyncEvent>(v) {
             sink.emit(ev);
         }
     })?;
-    if !reply.ok {
-        bail!("{}", reply.message.unwrap_or_else(|| "the sync engine refused the request".into()));
-    }
-    Ok(reply.reports.unwrap_or_default())
+    Ok(reply.into_result()?.reports.unwrap_or_default())
 }
 
 fn in_process(folders: &[&wsync_core::config::FolderConfig], opts: SyncOptions, sink: &TerminalSink) -> Result<Vec<SyncReport>> {
@@ -96,15 +93,19 @@ fn in_process(folders: &[&wsync_core::config::FolderConfig], opts: SyncOptions, 
         if cancel.is_cancelled() {
             break;
         }
-        if state::load(&folder.id).paused && !opts.dry_run {
-            let mut r = SyncReport::new(&folder.id);
-            r.result = SyncResult::Failed;
-            r.error = Some(format!("folder \"{}\" is paused; resume it with `wsync resume {}`", folder.id, folder.id));
-            r.error_code = Some("paused".into());
-            reports.push(r);
+        let paused = match state::load(&folder.id) {
+            Ok(st) => st.paused,
+            Err(e) => {
+                reports.push(SyncReport::failed(&folder.id, &e));
+                continue;
+            }
+        };
+        if paused && !opts.dry_run {
+            let e = Error::fixable(ErrorCode::Paused, format!("folder \"{}\" is paused", folder.id), Fix::Resume { folder: folder.id.clone() });
+            reports.push(SyncReport::failed(&folder.id, &e));
             continue;
         }
-        reports.push(sync_recorded(&ctx, &journal, folder, opts, "manual", sink, &cancel));
+        reports.push(sync_recorded(&ctx, &journal, folder, opts.clone(), "manual", sink, &cancel));
         sink.finish();
     }
     Ok(reports)

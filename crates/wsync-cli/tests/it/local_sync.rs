@@ -71,10 +71,20 @@ fn changes_flow_both_ways() {
     assert_eq!(read(&remote.join("edit-here.txt")), "v2 local");
     assert_eq!(read(&env.local.join("edit-there.txt")), "v2 remote");
     assert_eq!(read(&env.local.join("renamed-there.txt")), "r2");
-    assert_eq!(report["toRemote"]["copied"], 3, "{report}");
-    assert_eq!(report["toLocal"]["copied"], 3, "{report}");
-    assert_eq!(report["toRemote"]["deleted"], 2, "{report}");
-    assert_eq!(report["toLocal"]["deleted"], 2, "{report}");
+    // Renames travel as moves: only the new and the edited file are copied,
+    // only the deleted one is deleted, and no moved file fills a versions area.
+    assert_eq!(report["toRemote"]["copied"], 2, "{report}");
+    assert_eq!(report["toLocal"]["copied"], 2, "{report}");
+    assert_eq!(report["toRemote"]["deleted"], 1, "{report}");
+    assert_eq!(report["toLocal"]["deleted"], 1, "{report}");
+    let kept_local = files(&env.home.join(".local/share/workspace-sync/versions/ws"));
+    let kept_cloud = files(&remote.with_file_name("share.wsync-versions"));
+    for kept in kept_local.iter().chain(kept_cloud.iter()) {
+        assert!(!kept.contains("rename-"), "a moved file is not a kept version: {kept}");
+    }
+    assert!(kept_cloud.iter().any(|f| f.ends_with("/delete-here.txt")), "the cloud copy deleted here is kept: {kept_cloud:?}");
+    assert!(kept_cloud.iter().any(|f| f.ends_with("/edit-here.txt")), "the cloud copy replaced from here is kept: {kept_cloud:?}");
+    assert!(kept_local.iter().any(|f| f.ends_with("/delete-there.txt")), "the local copy deleted there is kept: {kept_local:?}");
 }
 
 /// Edit one file on both sides and sync under `policy`.
@@ -332,6 +342,10 @@ fn lost_listings_block_instead_of_resyncing() {
 fn pull_and_push_are_one_way() {
     let env = setup();
     let remote = env.use_local_remote(json!({}));
+    for shared in ["s1.txt", "s2.txt"] {
+        write(&remote.join(shared), "s");
+        write(&env.local.join(shared), "s");
+    }
     write(&remote.join("from-cloud.txt"), "c");
     write(&env.local.join("local-only.txt"), "l");
     let run = env.wsync(&["sync", "--direction", "push"]);

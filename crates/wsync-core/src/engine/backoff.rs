@@ -8,6 +8,7 @@ pub const CAP: Duration = Duration::from_secs(15 * 60);
 pub const RATE_LIMIT_MIN: Duration = Duration::from_secs(60);
 
 /// Does this error text say the server is rate limiting us?
+#[cfg(test)]
 pub fn is_rate_limited(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     t.contains("429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") || t.contains("ratelimit")

@@ -4,27 +4,30 @@
 //! coalesces requests that arrive during a sync into one follow-up run,
 //! backs off after failures, and publishes typed events.
 //!
-//! The tray app and `wsync daemon` host it; the CLI talks to the host over
-//! a local socket (see `host`).
+//! The set of workers follows the config: [`Engine::apply`] starts workers
+//! for added folders, lets removed ones finish their running sync and stop,
+//! and restarts changed ones alone. [`hosting`] runs it for the tray app and
+//! `wsync daemon`; the CLI talks to the host over a local socket ([`host`]).
 
 mod backoff;
 pub mod host;
+pub mod hosting;
 pub mod record;
 mod watch;
 mod worker;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinSet;
 
-pub use backoff::is_rate_limited;
 pub use record::{open_conflict_count, sync_recorded};
 
-use crate::config::{FolderConfig, LoadedConfig};
+pub use crate::status::{FolderState, FolderStatus, Progress};
+use crate::config::FolderConfig;
 use crate::error::{Error, Result};
 use crate::events::SyncEvent;
 use crate::journal::Journal;
@@ -56,54 +59,17 @@ impl Trigger {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FolderState {
-    Idle,
-    Syncing,
-    Paused,
-    Conflicts,
-    NeedsLogin,
-    Blocked,
-    Error,
-    Offline,
-}
-
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    pub bytes: u64,
-    pub total_bytes: u64,
-    pub files_done: u64,
-    pub files_total: u64,
-    pub eta_seconds: Option<f64>,
-    pub current: Vec<String>,
-}
-
-/// A folder as the engine sees it right now.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FolderStatus {
-    pub id: String,
-    pub state: FolderState,
-    pub paused: bool,
-    pub syncing: bool,
-    pub last_report: Option<SyncReport>,
-    pub next_sync: Option<String>,
-    pub progress: Option<Progress>,
-    pub conflicts: usize,
-    pub consecutive_failures: u32,
-}
-
 /// What the engine publishes.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum EngineEvent {
     Folder { status: FolderStatus },
+    /// A folder left the engine (removed from the config).
+    Removed { folder: String },
     Sync { event: SyncEvent },
 }
 
-/// Timing knobs (defaults: 1 s quiet period, 10 s longest wait under
+/// Timing knobs (defaults: 0.4 s quiet period, 10 s longest wait under
 /// constant churn, 5 s first retry).
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
@@ -117,7 +83,7 @@ impl Default for Timing {
         let ms = |var: &str, default: u64| {
             Duration::from_millis(std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
         };
-        Timing { quiet: ms("WSYNC_QUIET_MS", 1000), max_wait: ms("WSYNC_MAX_WAIT_MS", 10_000), retry_base: ms("WSYNC_RETRY_BASE_MS", 5000) }
+        Timing { quiet: ms("WSYNC_QUIET_MS", 400), max_wait: ms("WSYNC_MAX_WAIT_MS", 10_000), retry_base: ms("WSYNC_RETRY_BASE_MS", 5000) }
     }
 }
 
@@ -125,7 +91,17 @@ pub(crate) enum WorkerCmd {
     Sync { opts: SyncOptions, trigger: Trigger, reply: Option<oneshot::Sender<SyncReport>> },
     Pause,
     Resume,
+    /// Stop now: a running sync is interrupted gracefully.
     Stop,
+    /// The folder left the config (`removed`) or changed: finish the
+    /// running sync, then stop; `done` fires when the worker has ended.
+    Retire { done: oneshot::Sender<()>, removed: bool },
+}
+
+/// A running worker as the engine addresses it.
+struct Slot {
+    folder: FolderConfig,
+    tx: mpsc::UnboundedSender<WorkerCmd>,
 }
 
 pub(crate) struct Shared {
@@ -134,14 +110,26 @@ pub(crate) struct Shared {
     pub events: broadcast::Sender<EngineEvent>,
     pub status: Mutex<BTreeMap<String, FolderStatus>>,
     pub timing: Timing,
+    slots: RwLock<BTreeMap<String, Slot>>,
 }
 
 impl Shared {
+    /// Publish a folder's status, only when it changed.
     pub fn publish_status(&self, status: FolderStatus) {
         if let Ok(mut map) = self.status.lock() {
+            if map.get(&status.id) == Some(&status) {
+                return;
+            }
             map.insert(status.id.clone(), status.clone());
         }
         let _ = self.events.send(EngineEvent::Folder { status });
+    }
+
+    fn forget_status(&self, folder: &str) {
+        if let Ok(mut map) = self.status.lock() {
+            map.remove(folder);
+        }
+        let _ = self.events.send(EngineEvent::Removed { folder: folder.to_string() });
     }
 }
 
@@ -149,8 +137,16 @@ impl Shared {
 #[derive(Clone)]
 pub struct EngineHandle {
     shared: Arc<Shared>,
-    workers: Arc<BTreeMap<String, mpsc::UnboundedSender<WorkerCmd>>>,
-    folders: Arc<Vec<FolderConfig>>,
+}
+
+/// What applying a config changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReloadSummary {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+    pub unchanged: Vec<String>,
 }
 
 pub struct Engine {
@@ -160,32 +156,92 @@ pub struct Engine {
 
 impl Engine {
     /// Start one worker per folder. Must be called inside a tokio runtime.
-    pub fn start(config: &LoadedConfig, ctx: Context, journal: Journal, timing: Timing) -> Result<Engine> {
+    pub fn start(folders: &[FolderConfig], ctx: Context, journal: Journal, timing: Timing) -> Engine {
         let (events, _) = broadcast::channel(1024);
-        let shared = Arc::new(Shared { ctx, journal: Mutex::new(journal), events, status: Mutex::new(BTreeMap::new()), timing });
+        let shared = Arc::new(Shared {
+            ctx,
+            journal: Mutex::new(journal),
+            events,
+            status: Mutex::new(BTreeMap::new()),
+            timing,
+            slots: RwLock::new(BTreeMap::new()),
+        });
         if let Ok(j) = shared.journal.lock() {
             let _ = j.prune(90, 100_000);
         }
-        let mut tasks = JoinSet::new();
-        let mut workers = BTreeMap::new();
-        for folder in &config.config.folders {
-            let (tx, rx) = mpsc::unbounded_channel();
-            workers.insert(folder.id.clone(), tx);
-            let w = worker::Worker::new(folder.clone(), shared.clone(), rx);
-            tasks.spawn(w.run());
-        }
-        let handle = EngineHandle { shared, workers: Arc::new(workers), folders: Arc::new(config.config.folders.clone()) };
-        Ok(Engine { handle, tasks })
+        let mut engine = Engine { handle: EngineHandle { shared }, tasks: JoinSet::new() };
+        engine.apply(folders);
+        engine
     }
 
     pub fn handle(&self) -> EngineHandle {
         self.handle.clone()
     }
 
+    fn spawn(&mut self, folder: FolderConfig, after: Option<oneshot::Receiver<()>>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = self.handle.shared.clone();
+        if let Ok(mut slots) = shared.slots.write() {
+            slots.insert(folder.id.clone(), Slot { folder: folder.clone(), tx });
+        }
+        let w = worker::Worker::new(folder, shared, rx);
+        self.tasks.spawn(async move {
+            // A changed folder's new worker waits for the old one to end.
+            if let Some(done) = after {
+                let _ = done.await;
+            }
+            w.run().await;
+        });
+    }
+
+    /// Make the workers match `folders`: other folders' syncs go on
+    /// untouched.
+    pub fn apply(&mut self, folders: &[FolderConfig]) -> ReloadSummary {
+        // Reap workers that ended (retired ones).
+        while self.tasks.try_join_next().is_some() {}
+        let mut summary = ReloadSummary::default();
+        let current: BTreeMap<String, FolderConfig> = self
+            .handle
+            .shared
+            .slots
+            .read()
+            .map(|s| s.iter().map(|(k, v)| (k.clone(), v.folder.clone())).collect())
+            .unwrap_or_default();
+        for (id, _) in current.iter().filter(|(id, _)| !folders.iter().any(|f| &f.id == *id)) {
+            let slot = self.handle.shared.slots.write().ok().and_then(|mut s| s.remove(id));
+            if let Some(slot) = slot {
+                let (done, _) = oneshot::channel();
+                let _ = slot.tx.send(WorkerCmd::Retire { done, removed: true });
+            }
+            summary.removed.push(id.clone());
+        }
+        for f in folders {
+            match current.get(&f.id) {
+                None => {
+                    self.spawn(f.clone(), None);
+                    summary.added.push(f.id.clone());
+                }
+                Some(old) if old != f => {
+                    let (done, wait) = oneshot::channel();
+                    let old_tx = self.handle.shared.slots.read().ok().and_then(|s| s.get(&f.id).map(|slot| slot.tx.clone()));
+                    match old_tx {
+                        Some(tx) if tx.send(WorkerCmd::Retire { done, removed: false }).is_ok() => self.spawn(f.clone(), Some(wait)),
+                        _ => self.spawn(f.clone(), None),
+                    }
+                    summary.changed.push(f.id.clone());
+                }
+                Some(_) => summary.unchanged.push(f.id.clone()),
+            }
+        }
+        summary
+    }
+
     /// Stop every worker: running syncs are interrupted gracefully (rclone
     /// gets SIGINT and leaves its listings valid), then the workers end.
     pub async fn shutdown(mut self) {
-        for tx in self.handle.workers.values() {
+        let txs: Vec<_> =
+            self.handle.shared.slots.write().map(|mut s| std::mem::take(&mut *s).into_values().map(|v| v.tx).collect()).unwrap_or_default();
+        for tx in txs {
             let _ = tx.send(WorkerCmd::Stop);
         }
         while self.tasks.join_next().await.is_some() {}
@@ -193,35 +249,40 @@ impl Engine {
 }
 
 impl EngineHandle {
-    fn targets(&self, folder: Option<&str>) -> Result<Vec<(&String, &mpsc::UnboundedSender<WorkerCmd>)>> {
+    fn targets(&self, folder: Option<&str>) -> Result<Vec<mpsc::UnboundedSender<WorkerCmd>>> {
+        let slots = self.shared.slots.read().map_err(|_| Error::Busy("the sync engine is unavailable".into()))?;
         match folder {
-            Some(id) => match self.workers.get_key_value(id) {
-                Some(kv) => Ok(vec![kv]),
+            Some(id) => match slots.get(id) {
+                Some(s) => Ok(vec![s.tx.clone()]),
                 None => Err(Error::UnknownFolder {
                     id: id.to_string(),
                     config: "the running engine's config".into(),
-                    known: self.workers.keys().cloned().collect::<Vec<_>>().join(", "),
+                    known: {
+                        let k: Vec<String> = slots.keys().cloned().collect();
+                        if k.is_empty() { "none".into() } else { k.join(", ") }
+                    },
                 }),
             },
-            None => Ok(self.workers.iter().collect()),
+            None => Ok(slots.values().map(|s| s.tx.clone()).collect()),
         }
     }
 
-    pub fn folders(&self) -> &[FolderConfig] {
-        &self.folders
+    /// The folders the engine runs, in config order of their ids.
+    pub fn folders(&self) -> Vec<FolderConfig> {
+        self.shared.slots.read().map(|s| s.values().map(|v| v.folder.clone()).collect()).unwrap_or_default()
     }
 
-    pub fn folder(&self, id: &str) -> Option<&FolderConfig> {
-        self.folders.iter().find(|f| f.id == id)
+    pub fn folder(&self, id: &str) -> Option<FolderConfig> {
+        self.shared.slots.read().ok().and_then(|s| s.get(id).map(|v| v.folder.clone()))
     }
 
     /// Sync and wait for the results (a request during a running sync is
     /// served by one follow-up run).
     pub async fn sync(&self, folder: Option<&str>, opts: SyncOptions) -> Result<Vec<SyncReport>> {
         let mut waits = Vec::new();
-        for (_, tx) in self.targets(folder)? {
+        for tx in self.targets(folder)? {
             let (rtx, rrx) = oneshot::channel();
-            let _ = tx.send(WorkerCmd::Sync { opts, trigger: Trigger::Manual, reply: Some(rtx) });
+            let _ = tx.send(WorkerCmd::Sync { opts: opts.clone(), trigger: Trigger::Manual, reply: Some(rtx) });
             waits.push(rrx);
         }
         let mut reports = Vec::new();
@@ -235,21 +296,21 @@ impl EngineHandle {
 
     /// Ask for a sync without waiting (the tray's "Sync now").
     pub fn request_sync(&self, folder: Option<&str>) -> Result<()> {
-        for (_, tx) in self.targets(folder)? {
+        for tx in self.targets(folder)? {
             let _ = tx.send(WorkerCmd::Sync { opts: SyncOptions::default(), trigger: Trigger::Manual, reply: None });
         }
         Ok(())
     }
 
     pub fn pause(&self, folder: Option<&str>) -> Result<()> {
-        for (_, tx) in self.targets(folder)? {
+        for tx in self.targets(folder)? {
             let _ = tx.send(WorkerCmd::Pause);
         }
         Ok(())
     }
 
     pub fn resume(&self, folder: Option<&str>) -> Result<()> {
-        for (_, tx) in self.targets(folder)? {
+        for tx in self.targets(folder)? {
             let _ = tx.send(WorkerCmd::Resume);
         }
         Ok(())

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use crate::cancel::CancelToken;
 use crate::config::FolderConfig;
 use crate::events::{EventSink, SyncEvent};
-use crate::journal::{ConflictInfo, Journal};
+use crate::journal::{ChangeInput, ConflictInfo, Journal};
 use crate::report::SyncReport;
 use crate::sync::{sync_folder, Context, SyncOptions};
 
@@ -34,6 +34,12 @@ fn conflict_info(folder: &FolderConfig, c: &crate::report::ConflictReport) -> Co
     }
 }
 
+/// How long settling a conflict waits for a running sync of the folder.
+pub const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Changed files written to the journal per transaction.
+const CHANGE_BATCH: usize = 500;
+
 /// Run one sync and record it. Journal failures are reported as warnings,
 /// never fail the sync.
 pub fn sync_recorded(
@@ -58,16 +64,33 @@ pub fn sync_recorded(
             None
         }
     };
+    // Changes are written in batches: one transaction per few hundred files.
+    let batch: Mutex<Vec<ChangeInput>> = Mutex::new(Vec::new());
+    let flush = |changes: &mut Vec<ChangeInput>| {
+        if let (Some(id), Ok(j)) = (run_id, journal.lock()) {
+            if let Err(e) = j.record_changes(id, &folder.id, changes) {
+                warn("written", &e);
+            }
+        }
+        changes.clear();
+    };
     let recording = |ev: SyncEvent| {
-        if let (Some(id), SyncEvent::FileChanged { folder: f, path, direction, action }) = (run_id, &ev) {
-            let size = std::fs::metadata(crate::paths::expand_tilde(&folder.local_path).join(path)).ok().map(|m| m.len() as i64);
-            if let Ok(j) = journal.lock() {
-                let _ = j.record_change(id, f, path, *direction, *action, size);
+        if let SyncEvent::FileChanged { path, direction, action, size, .. } = &ev {
+            if run_id.is_some() {
+                if let Ok(mut b) = batch.lock() {
+                    b.push(ChangeInput { path: path.clone(), direction: *direction, action: *action, size: *size });
+                    if b.len() >= CHANGE_BATCH {
+                        flush(&mut b);
+                    }
+                }
             }
         }
         sink.emit(ev);
     };
     let report = sync_folder(ctx, folder, opts, &recording, cancel);
+    if let Ok(mut b) = batch.lock() {
+        flush(&mut b);
+    }
     if let Ok(j) = journal.lock() {
         if let Some(id) = run_id {
             if let Err(e) = j.finish_run(id, &report) {
@@ -108,12 +131,18 @@ pub async fn resolve(
     path: Option<&str>,
     keep: crate::resolve::Keep,
 ) -> crate::error::Result<(usize, Vec<SyncReport>)> {
-    let cfg = handle.folder(folder).cloned().ok_or_else(|| crate::error::Error::UnknownFolder {
+    let cfg = handle.folder(folder).ok_or_else(|| crate::error::Error::UnknownFolder {
         id: folder.to_string(),
         config: "the running engine's config".into(),
         known: handle.folders().iter().map(|f| f.id.clone()).collect::<Vec<_>>().join(", "),
     })?;
-    let n = apply_choice(handle.journal(), &cfg, path, keep)?;
+    // Settled with the folder's lock held (waiting for a running sync), off
+    // the async threads.
+    let h = handle.clone();
+    let path_owned = path.map(str::to_string);
+    let n = tokio::task::spawn_blocking(move || apply_choice(h.journal(), &cfg, path_owned.as_deref(), keep))
+        .await
+        .map_err(|e| crate::error::Error::Busy(format!("settling the conflict stopped unexpectedly: {e}")))??;
     let reports = handle.sync(Some(folder), SyncOptions::default()).await?;
     Ok((n, reports))
 }
@@ -131,6 +160,7 @@ pub fn apply_choice(journal: &Mutex<Journal>, folder: &FolderConfig, path: Optio
             None => format!("folder \"{}\" has no open conflicts", folder.id),
         }));
     }
+    let _lock = crate::folder_lock::FolderLock::acquire_within(&crate::paths::workdir(&folder.id), &folder.id, LOCK_PATIENCE)?;
     let local = folder.local_dir();
     let mut n = 0;
     for c in chosen {

@@ -8,7 +8,7 @@ mod process;
 
 pub use locate::{locate, Rclone, MIN_VERSION};
 pub use log::{Level, LogLine, Stats, Transferring};
-pub use process::{Invocation, Output};
+pub use process::{sweep_stale_configs, Invocation, Output};
 pub(crate) use process::pid_alive;
 
 /// What an rclone exit code means (rclone's documented codes, and the

@@ -30,7 +30,16 @@ pub struct Invocation {
     json_log: bool,
     timeout: Option<Duration>,
     writeback: Option<crate::remote::TokenWriteback>,
+    /// A file naming this child and its parent while it runs, so that a
+    /// later run can end a child whose parent was killed.
+    owner_file: Option<PathBuf>,
+    /// The folder the run belongs to (in the per-run config's name).
+    folder: Option<String>,
 }
+
+/// Log lines of a run kept in full besides the last [`TAIL_LINES`]: every
+/// line at notice level or above (errors, bisync's verdicts).
+const TAIL_LINES: usize = 300;
 
 /// What a finished rclone run left behind.
 #[derive(Debug)]
@@ -38,8 +47,14 @@ pub struct Output {
     pub code: Option<i32>,
     pub kind: ExitKind,
     pub stdout: String,
-    /// Every stderr line except stats lines, in order.
+    /// The run's notable stderr lines (notice level and above) and the
+    /// last few hundred others, in order; stats lines are not kept.
     pub lines: Vec<LogLine>,
+    /// How many stderr lines the run wrote.
+    pub line_count: u64,
+    /// Problems after the run that did not fail it (a refreshed token that
+    /// could not be stored).
+    pub warnings: Vec<String>,
     pub timed_out: bool,
     /// The run's private config file, read back before it was removed
     /// (holds a refreshed OAuth token when rclone refreshed one).
@@ -89,6 +104,8 @@ impl Rclone {
             json_log: true,
             timeout: None,
             writeback: None,
+            owner_file: None,
+            folder: None,
         }
     }
 
@@ -154,6 +171,18 @@ impl Invocation {
         self
     }
 
+    /// Record this child and its parent in `path` while it runs.
+    pub fn owned_by(mut self, path: PathBuf) -> Self {
+        self.owner_file = Some(path);
+        self
+    }
+
+    /// The folder this run is for.
+    pub fn for_folder(mut self, folder: &str) -> Self {
+        self.folder = Some(folder.to_string());
+        self
+    }
+
     /// Run to completion, calling `on_line` for every stderr line (stats
     /// lines included) on this thread as they arrive.
     pub fn run(self, cancel: Option<&CancelToken>, on_line: &mut dyn FnMut(&LogLine)) -> Result<Output> {
@@ -163,9 +192,9 @@ impl Invocation {
         let run_dir = paths::runtime_dir();
         paths::create_private_dir(&run_dir)
             .map_err(|e| Error::io(format!("cannot create the private run directory {}", run_dir.display()), e))?;
-        sweep_stale_configs(&run_dir);
         let n = RUN_COUNTER.fetch_add(1, Ordering::SeqCst);
-        let config_file = run_dir.join(format!("rclone-{}-{n}.conf", std::process::id()));
+        let tag = self.folder.as_deref().map(|f| format!("-{f}")).unwrap_or_default();
+        let config_file = run_dir.join(format!("rclone-{}-{n}{tag}.conf", std::process::id()));
         let _config_guard = RemoveOnDrop(config_file.clone());
 
         let mut cmd = Command::new(&self.bin);
@@ -183,6 +212,7 @@ impl Invocation {
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        die_with_parent(&mut cmd);
 
         let mut child = cmd.spawn().map_err(|e| {
             Error::Rclone(format!("cannot start rclone at {}: {e}; run scripts/fetch-rclone.sh or set WSYNC_RCLONE", self.bin.display()))
@@ -190,6 +220,9 @@ impl Invocation {
         let pid = child.id();
         if let Some(c) = cancel {
             c.register(pid);
+        }
+        if let Some(owner) = &self.owner_file {
+            let _ = crate::fsutil::write_atomic(owner, format!("{pid} {}\n", std::process::id()).as_bytes(), 0o600);
         }
         if let (Some(text), Some(mut sin)) = (self.stdin.as_ref(), child.stdin.take()) {
             let _ = sin.write_all(text.as_bytes());
@@ -235,14 +268,30 @@ impl Invocation {
             })
         });
 
-        let mut lines = Vec::new();
+        let mut lines: Vec<LogLine> = Vec::new();
+        let mut tail: std::collections::VecDeque<(u64, LogLine)> = std::collections::VecDeque::new();
+        let mut kept: Vec<(u64, LogLine)> = Vec::new();
+        let mut line_count = 0u64;
         for raw in line_rx {
             let parsed = LogLine::parse(&raw);
             on_line(&parsed);
-            if parsed.stats.is_none() {
-                lines.push(parsed);
+            if parsed.stats.is_some() {
+                continue;
+            }
+            line_count += 1;
+            if parsed.level >= Level::Notice {
+                kept.push((line_count, parsed));
+            } else {
+                tail.push_back((line_count, parsed));
+                if tail.len() > TAIL_LINES {
+                    tail.pop_front();
+                }
             }
         }
+        // The notable lines and the tail, back in the order they came.
+        kept.extend(tail);
+        kept.sort_by_key(|(n, _)| *n);
+        lines.extend(kept.into_iter().map(|(_, l)| l));
         let _ = err_thread.join();
         let stdout = out_thread.join().unwrap_or_default();
         let status = child.wait().map_err(|e| Error::io("waiting for rclone", e))?;
@@ -253,15 +302,22 @@ impl Invocation {
         if let Some(c) = cancel {
             c.unregister(pid);
         }
+        if let Some(owner) = &self.owner_file {
+            let _ = std::fs::remove_file(owner);
+        }
         // Read back here; `_config_guard` removes the file however we leave.
         let config_after = std::fs::read_to_string(&config_file).ok();
         let mut token_refreshed = false;
+        let mut warnings = Vec::new();
         if let (Some(wb), Some(text)) = (&self.writeback, &config_after) {
             if let Some(token) = token_in_config(text) {
                 if token != wb.current {
                     crate::secrets::register_secret(&token);
-                    wb.store.set(&wb.folder, "token", &token)?;
-                    token_refreshed = true;
+                    match wb.store.set(&wb.folder, "token", &token) {
+                        Ok(()) => token_refreshed = true,
+                        // The run itself went through; the next one uses the old token.
+                        Err(e) => warnings.push(format!("rclone refreshed the login token, but it could not be stored: {e}")),
+                    }
                 }
             }
         }
@@ -270,7 +326,17 @@ impl Invocation {
         if cancel.map(|c| c.is_cancelled()).unwrap_or(false) && kind != ExitKind::Success {
             kind = ExitKind::Interrupted;
         }
-        Ok(Output { code, kind, stdout, lines, timed_out: timed_out.load(Ordering::SeqCst), config_after, token_refreshed })
+        Ok(Output {
+            code,
+            kind,
+            stdout,
+            lines,
+            line_count,
+            warnings,
+            timed_out: timed_out.load(Ordering::SeqCst),
+            config_after,
+            token_refreshed,
+        })
     }
 }
 
@@ -308,16 +374,53 @@ pub(crate) fn pid_alive(pid: i32) -> bool {
     pid > 0 && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
 }
 
-/// Remove per-run config files left by a process that was killed.
-fn sweep_stale_configs(dir: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+/// In the child before exec: end with the parent. rclone gets SIGTERM
+/// (its graceful shutdown) when the process that started it dies, even by
+/// SIGKILL; and it runs in a process group of its own, so that a terminal's
+/// Ctrl-C reaches it once, through the cancel token.
+fn die_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let parent = std::process::id() as libc::pid_t;
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setpgid(0, 0);
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent died between fork and prctl: end now.
+            if libc::getppid() != parent {
+                libc::raise(libc::SIGTERM);
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Remove the per-run config files of runs whose process is gone (killed
+/// before it could remove them). A refreshed OAuth token in one is stored
+/// in the keychain first, for a folder whose login lives there.
+pub fn sweep_stale_configs(store: Option<&std::sync::Arc<dyn crate::secrets::SecretStore>>) {
+    let dir = paths::runtime_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix("rclone-") else { continue };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
-        if !pid_alive(pid) {
-            let _ = std::fs::remove_file(e.path());
+        let Some(rest) = name.strip_prefix("rclone-").and_then(|r| r.strip_suffix(".conf")) else { continue };
+        let mut parts = rest.splitn(3, '-');
+        let Some(pid) = parts.next().and_then(|p| p.parse::<i32>().ok()) else { continue };
+        if pid_alive(pid) {
+            continue;
         }
+        let _ = parts.next();
+        if let (Some(folder), Some(store)) = (parts.next(), store) {
+            let token = std::fs::read_to_string(e.path()).ok().and_then(|t| token_in_config(&t));
+            if let (Some(token), Ok(Some(current))) = (token, store.get(folder, "token")) {
+                if token != current {
+                    crate::secrets::register_secret(&token);
+                    let _ = store.set(folder, "token", &token);
+                }
+            }
+        }
+        let _ = std::fs::remove_file(e.path());
     }
 }
 

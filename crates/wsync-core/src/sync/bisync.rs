@@ -1,192 +1,55 @@
-//! Running `rclone bisync` for a folder that has been synced before, and
-//! turning its outcome into a report: counts, conflicts, and the safety
-//! aborts as the `blocked` result with a plain explanation.
+//! A two-way sync of a folder that has been synced before: one `rclone
+//! bisync` run (through the hashed sides, with renames tracked and both
+//! sides' replaced files kept), and what its outcome asks for: conflicts
+//! settled, moves told from deletions, and every mass deletion through the
+//! guards' gate ([`guards`]), including a side that was emptied.
 
-use std::path::Path;
-
-use super::compare;
-use super::interpret::Interpreter;
-use super::names;
-use super::preflight::RemoteCheck;
-use super::{Job, PARTIAL_SUFFIX};
+use super::classify::{classify, Outcome, Path};
+use super::guards::{self, Stop, Verdict};
+use super::interpret::{Interpreter, LoggedConflict};
+use super::job::{Job, PARTIAL_SUFFIX};
+use super::{emptied, names, records, renames};
 use crate::config::ConflictPolicy;
 use crate::error::{Error, Result};
 use crate::events::SyncEvent;
-use crate::rclone::{ExitKind, Output};
-use crate::report::{BlockedReport, SyncReport, SyncResult};
+use crate::rclone::Output;
+use crate::report::{BlockedReason, ConflictReport, SyncReport, SyncResult};
 
-/// What the work dir holds of the previous run's listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listings {
-    Missing,
-    /// Listings of two empty sides: bisync cannot continue from them, and
-    /// there is nothing to lose by merging again.
-    Empty,
-    Present,
+/// What one bisync run left: its output and what it logged.
+pub struct Pass {
+    pub out: Output,
+    pub conflicts: Vec<LoggedConflict>,
+    pub deleted: [Vec<String>; 2],
+    pub created: [Vec<String>; 2],
 }
 
-fn listing_entries(path: &Path) -> usize {
-    std::fs::read_to_string(path).map(|t| t.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count()).unwrap_or(0)
+/// How a run goes past bisync's delete guard.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Allow {
+    /// The folder's own limit.
+    Limit,
+    /// Exactly this many per cent (deletions already judged).
+    Percent(u64),
+    /// Every change (the person confirmed an "all files changed" abort).
+    Force,
 }
 
-/// The listing with `suffix`, or the copy bisync's `--recover` can use
-/// (`-old` backup, `-err` after an interrupted run, `-new` mid-run).
-fn find_listing(workdir: &Path, suffix: &str) -> Option<std::path::PathBuf> {
-    let entries = std::fs::read_dir(workdir).ok()?;
-    let names: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    ["", "-old", "-err", "-new"]
-        .iter()
-        .find_map(|tail| names.iter().find(|p| p.to_string_lossy().ends_with(&format!("{suffix}{tail}"))))
-        .cloned()
-}
-
-pub fn listing_state(workdir: &Path) -> Listings {
-    match (find_listing(workdir, ".path1.lst"), find_listing(workdir, ".path2.lst")) {
-        (Some(p1), Some(p2)) => {
-            if listing_entries(&p1) == 0 && listing_entries(&p2) == 0 {
-                Listings::Empty
-            } else {
-                Listings::Present
-            }
-        }
-        _ => Listings::Missing,
-    }
-}
-
-/// Most names a blocked report lists.
-const MAX_LISTED: usize = 1000;
-
-/// The file names of a bisync listing (the Go-quoted last field of each line).
-fn listed_names(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.find(" \"").map(|i| l[i + 1..].to_string()))
-        .map(|q| serde_json::from_str::<String>(&q).unwrap_or_else(|_| q.trim_matches('"').to_string()))
-        .take(MAX_LISTED)
-        .collect()
-}
-
-/// Files bisync found deleted on `side` ("Path1"/"Path2") before it stopped.
-fn deleted_on(out: &Output, side: &str) -> Vec<String> {
-    out.lines
-        .iter()
-        .filter(|l| l.msg.trim_start().starts_with(&format!("- {side}")) && l.msg.contains("File was deleted"))
-        .filter_map(|l| l.msg.rfind(" - ").map(|i| l.msg[i + 3..].trim().to_string()))
-        .take(MAX_LISTED)
-        .collect()
-}
-
-/// How many files the last listing of the cloud side held.
-fn remote_listing_count(workdir: &Path) -> usize {
-    find_listing(workdir, ".path2.lst").map(|p| listing_entries(&p)).unwrap_or(0)
-}
-
-/// Forget the previous run's listings (the next bisync is a merge).
-pub fn remove_listings(workdir: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(workdir) else { return Ok(()) };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.contains(".lst") {
-            std::fs::remove_file(e.path()).map_err(|err| Error::io(format!("cannot remove {}", e.path().display()), err))?;
-        }
-    }
-    Ok(())
-}
-
-/// The person confirmed that the cloud folder really is empty or gone:
-/// make this computer match it, keeping every deleted file as a version.
-pub fn accept_remote_deletions(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
-    job.phase("Deleting what was deleted in the cloud");
-    if *check == RemoteCheck::Missing {
-        job.create_remote_dir()?;
-    }
-    let mut interp = Interpreter::new(&job.folder.id, job.sink, Some(crate::events::Direction::ToLocal));
-    let out = job
-        .ctx
-        .rclone
-        .command("sync")
-        .arg(&job.remote.root)
-        .arg(job.local_arg())
-        .arg("--backup-dir")
-        .arg(job.versions_run_dir())
-        .args(["--stats", "1s", "-v"])
-        .args(job.filter_flags())
-        .remote(&job.remote)
-        .run(Some(job.cancel), &mut |l| interp.feed(l))?;
-    report.to_local.deleted += interp.to_local.deleted;
-    report.to_local.copied += interp.to_local.copied;
-    match out.kind {
-        ExitKind::Success | ExitKind::NoTransfers => remove_listings(&job.workdir),
-        ExitKind::Interrupted => Err(Error::Interrupted),
-        _ => Err(super::preflight::classify_error(&out.error_text()).into_error(&job.remote)),
-    }
-}
-
-pub fn listings_lost(folder: &str) -> BlockedReport {
-    BlockedReport {
-        reason: "listings-lost".into(),
-        message: "the records of this folder's last sync are missing, so files deleted since then cannot be told apart from new ones".into(),
-        fix: format!("run `wsync sync {folder} --resync` to merge both sides again: nothing is deleted, but files deleted on one side since the last sync come back"),
-        would_delete: None,
-        total: None,
-        files: Vec::new(),
-    }
-}
-
-/// The remote folder is gone or empty although the last sync saw files in it
-/// (unmounted drive, wrong account, deleted bucket).
-pub fn remote_vanished(job: &Job, check: &RemoteCheck) -> Option<BlockedReport> {
-    let before = remote_listing_count(&job.workdir);
-    if before == 0 {
-        return None;
-    }
-    let what = match check {
-        RemoteCheck::Missing => "missing",
-        RemoteCheck::Reachable { entries: 0 } => "empty",
-        _ => return None,
-    };
-    Some(BlockedReport {
-        reason: if what == "missing" { "remote-missing".into() } else { "remote-empty".into() },
-        message: format!(
-            "the cloud folder is {what} although it held {before} file(s) at the last sync; syncing would delete {before} file(s) on this computer"
-        ),
-        fix: format!(
-            "check the account and the remote folder; if the deletions are really wanted, run `wsync sync {} --confirm-deletes`",
-            job.folder.id
-        ),
-        would_delete: Some(before as u64),
-        total: Some(before as u64),
-        files: find_listing(&job.workdir, ".path2.lst").map(|p| listed_names(&p)).unwrap_or_default(),
-    })
-}
-
-/// Flags shared by every bisync run of a folder.
-pub fn common_args(job: &Job, comparison: &compare::Comparison) -> Vec<String> {
+/// Flags of a bisync run of this folder.
+pub fn args(job: &Job, extra: &[String], allow: Allow) -> Vec<String> {
     let f = job.folder;
-    let mut a: Vec<String> = vec![
-        job.local_arg(),
-        job.remote.root.clone(),
-        "--workdir".into(),
-        job.workdir.to_string_lossy().into_owned(),
-        "--recover".into(),
-        "--resilient".into(),
-        "--max-lock".into(),
-        "2m".into(),
-        "--max-delete".into(),
-        f.max_delete_percent.to_string(),
-        "--conflict-loser".into(),
-        "pathname".into(),
-        "--conflict-suffix".into(),
-        names::bisync_conflict_suffix(),
-        "--suffix-keep-extension".into(),
-        "--partial-suffix".into(),
-        PARTIAL_SUFFIX.into(),
-        "--stats".into(),
-        "1s".into(),
-        "-v".into(),
-    ];
-    a.extend(comparison.flags.iter().cloned());
+    let max_delete = match allow {
+        Allow::Percent(p) => p,
+        _ => u64::from(f.max_delete_percent),
+    };
+    let mut a: Vec<String> = vec![job.sides.local.clone(), job.sides.remote.clone()];
+    for flag in ["--recover", "--resilient"] {
+        a.push(flag.into());
+    }
+    a.extend(["--workdir".into(), job.workdir.to_string_lossy().into_owned(), "--max-lock".into(), "2m".into()]);
+    a.extend(["--max-delete".into(), max_delete.to_string()]);
+    a.extend(["--conflict-loser".into(), "pathname".into(), "--conflict-suffix".into(), names::bisync_conflict_suffix()]);
+    a.extend(["--suffix-keep-extension".into(), "--partial-suffix".into(), PARTIAL_SUFFIX.into(), "--stats".into(), "1s".into(), "-v".into()]);
+    a.extend(job.comparison.flags.iter().cloned());
     a.push("--conflict-resolve".into());
     a.push(
         match f.conflict_resolve {
@@ -197,77 +60,168 @@ pub fn common_args(job: &Job, comparison: &compare::Comparison) -> Vec<String> {
         }
         .into(),
     );
+    // Moves are carried as moves (bisync cannot track them while resyncing).
+    let resync = extra.iter().any(|x| x == "--resync");
+    if !resync && (job.sides.remote_hashed || !job.comparison.common_hashes.is_empty()) {
+        a.extend(["--track-renames".into(), "--track-renames-strategy".into(), "hash".into()]);
+    }
     a.extend(job.filter_flags());
+    a.extend(extra.iter().cloned());
+    if allow == Allow::Force {
+        a.push("--force".into());
+    }
     if job.opts.dry_run {
         a.push("--dry-run".into());
+    } else {
+        // Every file this run replaces or deletes is kept, on both sides.
+        a.extend(["--backup-dir1".into(), super::job::Sides::local_path(&job.local_versions)]);
+        a.extend(["--backup-dir2".into(), job.cloud_versions_arg()]);
     }
     a
 }
 
-/// Run bisync and interpret it. Returns the rclone output for the caller's
-/// own checks.
-pub fn run_bisync(job: &Job, extra: &[String], report: &mut SyncReport) -> Result<(Output, Vec<super::interpret::LoggedConflict>)> {
-    let comparison = compare::choose(&job.ctx.rclone, &job.remote);
-    let mut args = common_args(job, &comparison);
-    args.extend(extra.iter().cloned());
-    if job.opts.confirm_deletes {
-        args.push("--force".into());
-    }
-    if !job.opts.dry_run {
-        // Every local file this run replaces or deletes is kept.
-        args.push("--backup-dir1".into());
-        args.push(job.versions_run_dir().to_string_lossy().into_owned());
-    }
+/// Run bisync once and read what it did.
+pub fn pass(job: &Job, extra: &[String], allow: Allow, report: &mut SyncReport) -> Result<Pass> {
+    let session = super::listings::session_name(&job.sides.local, &job.sides.remote);
+    super::listings::adopt_session(&job.workdir, &session)?;
     let mut interp = Interpreter::new(&job.folder.id, job.sink, None);
-    let out = job.ctx.rclone.command("bisync").args(&args).remote(&job.remote).run(Some(job.cancel), &mut |l| interp.feed(l))?;
+    let out = job.sides.apply(job.rclone("bisync")).args(args(job, extra, allow)).run(Some(job.cancel), &mut |l| interp.feed(l))?;
+    for w in &out.warnings {
+        job.warn(w.clone());
+    }
     report.to_local.copied += interp.to_local.copied;
     report.to_local.deleted += interp.to_local.deleted;
     report.to_remote.copied += interp.to_remote.copied;
     report.to_remote.deleted += interp.to_remote.deleted;
-    Ok((out, interp.conflicts.clone()))
+    Ok(Pass { out, conflicts: interp.conflicts, deleted: interp.deleted, created: interp.created })
 }
 
-/// A run stopped during its first bisync after a resync leaves its listings
-/// as `.lst-err` with no `-old` backup, which `--recover` cannot use. They
-/// still hold the last completed sync's state, so they become the prior
-/// listings again.
-fn restore_errored_listings(workdir: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(workdir) else { return Ok(()) };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(base) = name.strip_suffix("-err") else { continue };
-        if !base.ends_with(".lst") {
-            continue;
-        }
-        let current = workdir.join(base);
-        let backup = workdir.join(format!("{base}-old"));
-        if !current.exists() && !backup.exists() {
-            std::fs::rename(e.path(), &current).map_err(|err| Error::io(format!("cannot restore {}", current.display()), err))?;
-        }
+/// How many files the prior records of `side` hold.
+fn total_of(job: &Job, side: Path) -> u64 {
+    records::prior(&job.workdir, side).map(|l| l.files().count() as u64).unwrap_or(0)
+}
+
+/// The guard stopped the run: tell moves from deletions and ask the gate
+/// about what would vanish.
+fn judge_deletes(job: &Job, p: &Pass, side: Path, total: u64) -> Result<std::result::Result<Allow, crate::report::BlockedReport>> {
+    let i = if side == Path::One { 0 } else { 1 };
+    let prior = records::prior(&job.workdir, side).unwrap_or(super::listings::Listing { path: Default::default(), header: String::new(), entries: Vec::new() });
+    let moves = renames::find(job, side, &prior, &p.deleted[i], &p.created[i])?;
+    // What bisync itself counts on each side, moves included.
+    let percent = [Path::One, Path::Two]
+        .iter()
+        .map(|s| {
+            let n = p.deleted[if *s == Path::One { 0 } else { 1 }].len();
+            renames::allowance(n, if *s == side { total } else { total_of(job, *s) })
+        })
+        .max()
+        .unwrap_or(100);
+    let within = moves.vanished.len() as u64 * 100 <= total * u64::from(job.folder.max_delete_percent);
+    if within {
+        return Ok(Ok(Allow::Percent(percent)));
     }
-    Ok(())
+    let (here, there) = if side == Path::One { ("on this computer", "in the cloud") } else { ("in the cloud", "on this computer") };
+    let moved = if moves.moved.is_empty() { String::new() } else { format!(" ({} more were moved, which is not a deletion)", moves.moved.len()) };
+    let stop = Stop {
+        reason: BlockedReason::TooManyDeletes,
+        message: format!(
+            "{} were deleted {here} since the last sync{moved}, more than the {}% limit; syncing would delete them {there} too",
+            guards::of_total(moves.vanished.len(), total),
+            job.folder.max_delete_percent
+        ),
+        files: moves.vanished,
+        total: Some(total),
+    };
+    Ok(match guards::decide(job, stop)? {
+        Verdict::Proceed => Ok(Allow::Percent(percent)),
+        Verdict::Blocked(b) => Err(b),
+    })
+}
+
+/// What the run's outcome leaves to do.
+pub enum After {
+    Done,
+    /// Both sides were empty at the last sync: merge them afresh.
+    Merge,
 }
 
 /// A normal two-way sync.
-pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
-    restore_errored_listings(&job.workdir)?;
+pub fn run(job: &Job, report: &mut SyncReport) -> Result<After> {
+    records::restore_errored(&job.workdir)?;
     job.phase("Syncing");
-    let (out, conflicts) = run_bisync(job, &[], report)?;
-    classify(job, &out, report)?;
-    if report.result == SyncResult::Blocked {
-        return Ok(());
+    let mut p = pass(job, &[], Allow::Limit, report)?;
+    // A stopped run is judged, then run once more within what was allowed;
+    // deletions that grew in between stop it again.
+    for attempt in 0..2 {
+        let allow = match classify(&p.out) {
+            Outcome::Ok => break,
+            Outcome::TooManyDeletes { side, total, .. } if attempt == 0 => match judge_deletes(job, &p, side, total)? {
+                Ok(allow) => allow,
+                Err(b) => return blocked(report, b),
+            },
+            Outcome::AllChanged if attempt == 0 => {
+                let stop = Stop {
+                    reason: BlockedReason::AllChanged,
+                    message: "every file on one side changed since the last sync, which usually means a clock, mount or account problem rather than real edits".into(),
+                    files: Vec::new(),
+                    total: None,
+                };
+                match guards::decide(job, stop)? {
+                    Verdict::Proceed => Allow::Force,
+                    Verdict::Blocked(b) => return blocked(report, b),
+                }
+            }
+            Outcome::TooManyDeletes { side, total, .. } => {
+                let i = if side == Path::One { 0 } else { 1 };
+                let stop = Stop {
+                    reason: BlockedReason::TooManyDeletes,
+                    message: format!("{} were deleted while the sync ran, more than the {}% limit", guards::of_total(p.deleted[i].len(), total), job.folder.max_delete_percent),
+                    files: p.deleted[i].clone(),
+                    total: Some(total),
+                };
+                return blocked(report, guards::block(job, stop, None)?);
+            }
+            Outcome::EmptyNow(side) => return emptied::handle(job, side, report).map(|_| After::Done),
+            Outcome::EmptyBefore => return Ok(After::Merge),
+            Outcome::PriorLock => {
+                return Err(Error::Busy(format!("folder \"{}\" is locked by another sync; wait for it to finish", job.folder.id)))
+            }
+            Outcome::ListingsLost => return blocked(report, guards::listings_lost(&job.folder.id)),
+            Outcome::Failed(text) | Outcome::Critical(text) if emptied::remote_gone(job, &text) => {
+                return emptied::handle(job, Path::Two, report).map(|_| After::Done)
+            }
+            Outcome::Critical(detail) => return blocked(report, guards::critical(&job.folder.id, &detail)),
+            Outcome::Interrupted => return Err(Error::Interrupted),
+            Outcome::Failed(text) => return Err(crate::remote::classify_error(&text).into_error(&job.remote)),
+            Outcome::AllChanged => return Err(Error::Remote("every file changed again while the sync ran; sync again".into())),
+        };
+        p = pass(job, &[], allow, report)?;
     }
-    let mut reports: Vec<crate::report::ConflictReport> = Vec::new();
-    let mut need_follow_up = false;
+    if let Outcome::TooManyDeletes { .. } | Outcome::AllChanged = classify(&p.out) {
+        return Err(Error::Busy("files kept being deleted while the sync ran; sync again".into()));
+    }
+    settle_conflicts(job, p.conflicts, report)?;
+    Ok(After::Done)
+}
+
+fn blocked(report: &mut SyncReport, b: crate::report::BlockedReport) -> Result<After> {
+    report.result = SyncResult::Blocked;
+    report.blocked = Some(b);
+    Ok(After::Done)
+}
+
+/// Report the run's conflicts; where no winner could be determined the
+/// name comes back to this computer's version; a second pass puts the
+/// winners back into the records (rclone 1.75.2 leaves them out).
+fn settle_conflicts(job: &Job, conflicts: Vec<LoggedConflict>, report: &mut SyncReport) -> Result<()> {
+    let mut reports: Vec<ConflictReport> = Vec::new();
     for c in &conflicts {
-        let mut r = crate::report::ConflictReport {
+        let mut r = ConflictReport {
             path: c.path.clone(),
             local_copy: c.local_renamed.clone().unwrap_or_else(|| c.path.clone()),
             remote_copy: c.remote_renamed.clone().unwrap_or_else(|| c.path.clone()),
         };
-        // No winner could be determined (`newer` with equal times): both
-        // copies were renamed and the name is gone. This computer's version
-        // takes the name back, so one version always keeps it.
+        // `newer` with equal times renames both copies: one keeps the name.
         if let (Some(l), Some(_)) = (&c.local_renamed, &c.remote_renamed) {
             if !job.opts.dry_run {
                 let from = job.local.join(l);
@@ -275,7 +229,6 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
                 if from.exists() && !to.exists() {
                     std::fs::rename(&from, &to).map_err(|e| Error::io(format!("cannot rename {} back", from.display()), e))?;
                     r.local_copy = c.path.clone();
-                    need_follow_up = true;
                 }
             }
         }
@@ -287,107 +240,18 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<()> {
         });
         reports.push(r);
     }
-    // rclone 1.75.2 leaves a conflict's winner out of the new listings, so
-    // the next run would see it as new on both sides; a second pass (which
-    // finds the two copies equal) puts it back.
     if !conflicts.is_empty() && !job.opts.dry_run {
-        need_follow_up = true;
-    }
-    if need_follow_up {
         job.phase("Settling conflicts");
-        let (out, _) = run_bisync(job, &[], report)?;
-        classify(job, &out, report)?;
+        let p = pass(job, &[], Allow::Limit, report)?;
+        match classify(&p.out) {
+            Outcome::Ok => {}
+            Outcome::Interrupted => return Err(Error::Interrupted),
+            other => return Err(Error::Remote(format!("settling the conflicts did not finish ({other:?}); sync again"))),
+        }
     }
     report.conflicts.extend(reports);
     if report.result == SyncResult::Ok && !report.conflicts.is_empty() {
         report.result = SyncResult::Conflicts;
     }
     Ok(())
-}
-
-/// Parse "too many deletes (>50%, 5 of 9) on Path2".
-fn parse_too_many(text: &str) -> Option<(u64, u64, bool)> {
-    let i = text.find("too many deletes")?;
-    let rest = &text[i..];
-    let open = rest.find(", ")? + 2;
-    let of = rest.find(" of ")?;
-    let close = rest[of..].find(')')? + of;
-    let n: u64 = rest[open..of].trim().parse().ok()?;
-    let total: u64 = rest[of + 4..close].trim().parse().ok()?;
-    let on_path2 = rest.contains("on Path2");
-    Some((n, total, on_path2))
-}
-
-/// Turn bisync's exit into the report's result (or an error).
-pub fn classify(job: &Job, out: &Output, report: &mut SyncReport) -> Result<()> {
-    let id = &job.folder.id;
-    let all_text: String = out.lines.iter().map(|l| l.msg.as_str()).collect::<Vec<_>>().join("\n");
-    match out.kind {
-        ExitKind::Success => Ok(()),
-        ExitKind::Interrupted => Err(Error::Interrupted),
-        _ if all_text.contains("too many deletes") => {
-            let (n, total, on_remote) = parse_too_many(&all_text).unwrap_or((0, 0, true));
-            let (deleted_where, would_on) = if on_remote { ("in the cloud", "on this computer") } else { ("on this computer", "in the cloud") };
-            report.result = SyncResult::Blocked;
-            report.blocked = Some(BlockedReport {
-                reason: "too-many-deletes".into(),
-                message: format!(
-                    "{n} of {total} files were deleted {deleted_where} since the last sync, more than the {}% limit; syncing would delete {n} file(s) {would_on}",
-                    job.folder.max_delete_percent
-                ),
-                fix: format!("if the deletions are wanted, run `wsync sync {id} --confirm-deletes`; otherwise restore the files {deleted_where}"),
-                would_delete: Some(n),
-                total: Some(total),
-                files: deleted_on(out, if on_remote { "Path2" } else { "Path1" }),
-            });
-            Ok(())
-        }
-        _ if all_text.contains("all files were changed") => {
-            report.result = SyncResult::Blocked;
-            report.blocked = Some(BlockedReport {
-                reason: "all-changed".into(),
-                message: "every file on one side changed since the last sync, which usually means a clock, mount or account problem rather than real edits".into(),
-                fix: format!("check both sides; if the changes are real, run `wsync sync {id} --confirm-deletes`"),
-                would_delete: None,
-                total: None,
-                files: Vec::new(),
-            });
-            Ok(())
-        }
-        _ if all_text.contains("prior lock file found") => {
-            Err(Error::Busy(format!("folder \"{id}\" is locked by another sync; wait for it to finish")))
-        }
-        ExitKind::Critical if all_text.contains("cannot find prior") => {
-            report.result = SyncResult::Blocked;
-            report.blocked = Some(listings_lost(id));
-            Ok(())
-        }
-        ExitKind::Critical if !all_text.contains("retryable without --resync") => {
-            report.result = SyncResult::Blocked;
-            report.blocked = Some(BlockedReport {
-                reason: "critical".into(),
-                message: format!("the sync stopped on an error that needs a fresh merge of both sides: {}", out.error_text()),
-                fix: format!("run `wsync sync {id} --resync` to merge both sides again (nothing is deleted)"),
-                would_delete: None,
-                total: None,
-                files: Vec::new(),
-            });
-            Ok(())
-        }
-        _ => {
-            let text = out.error_text();
-            Err(super::preflight::classify_error(&text).into_error(&job.remote))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_too_many_deletes() {
-        assert_eq!(parse_too_many("too many deletes (>50%, 5 of 9) on Path2 \"x\"."), Some((5, 9, true)));
-        assert_eq!(parse_too_many("too many deletes (>50%, 12 of 20) on Path1 \"x\"."), Some((12, 20, false)));
-    }
 }

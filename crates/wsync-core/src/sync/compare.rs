@@ -1,4 +1,7 @@
-//! Choosing bisync's comparison from the remote's features.
+//! Choosing bisync's comparison from the remote's features, once per
+//! folder: the features (`rclone backend features`) are cached in the
+//! folder's state and asked again only when the remote's settings or rclone
+//! change.
 //!
 //! A change on both sides must never be settled as "equal" without proof:
 //! rclone 1.75.2 overwrote a remote edit when both sides changed a file to
@@ -7,18 +10,32 @@
 //! download where the remote leaves them out, is the only setting that
 //! caught it; so checksums are always part of the comparison.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::config::FolderConfig;
 use crate::rclone::Rclone;
 use crate::remote::RemoteDef;
+use crate::state;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {
     pub flags: Vec<String>,
     /// Hashes shared by this computer and the remote (empty: none).
     pub common_hashes: Vec<String>,
+    /// The remote keeps modification times (to some precision).
+    pub remote_has_modtime: bool,
     /// Why it was chosen, for the log.
     pub note: String,
+}
+
+/// What the folder's state keeps of the remote's features.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachedComparison {
+    /// The remote's settings and rclone's version they were read with.
+    pub key: String,
+    pub hashes: Vec<String>,
+    pub precision: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -29,16 +46,50 @@ struct Features {
     precision: Option<i64>,
 }
 
-/// Hashes the local filesystem computes.
-const LOCAL_HASHES: [&str; 4] = ["md5", "sha1", "sha256", "crc32"];
+/// Hashes the local backend computes (every rclone hash type).
+const LOCAL_HASHES: [&str; 13] =
+    ["md5", "sha1", "sha256", "sha512", "crc32", "whirlpool", "blake3", "xxh3", "xxh128", "dropbox", "quickxor", "hidrive", "mailru"];
 
-/// Read `rclone backend features` for the remote and choose the flags.
-pub fn choose(rclone: &Rclone, remote: &RemoteDef) -> Comparison {
-    let out = rclone.command("backend").arg("features").arg(&remote.root).remote(&remote).timeout(std::time::Duration::from_secs(60)).run(None, &mut |_| {});
+/// rclone's "no modification times" precision (a day or worse counts too).
+const NO_MODTIME_NS: i64 = 86_400_000_000_000;
+
+/// What identifies a remote's features: its settings (the config holds no
+/// literal secret) and the rclone that reads them.
+fn cache_key(folder: &FolderConfig, rclone: &Rclone) -> String {
+    let mut f = folder.clone();
+    // Only the remote's own settings matter, not how this folder syncs.
+    f.id.clear();
+    f.local_path.clear();
+    f.interval = 0;
+    f.exclude.clear();
+    format!("{}|{}", rclone.version, serde_json::to_string(&f).unwrap_or_default())
+}
+
+/// The comparison of `folder`, from its cached features or by asking
+/// rclone once (then cached).
+pub fn choose(rclone: &Rclone, remote: &RemoteDef, folder: &FolderConfig) -> Comparison {
+    let key = cache_key(folder, rclone);
+    if let Ok(st) = state::load(&folder.id) {
+        if let Some(c) = st.comparison.filter(|c| c.key == key) {
+            return decide(&c.hashes, c.precision);
+        }
+    }
+    let out = rclone
+        .command("backend")
+        .arg("features")
+        .arg(&remote.root)
+        .remote(remote)
+        .timeout(std::time::Duration::from_secs(60))
+        .run(None, &mut |_| {});
     let features: Option<Features> = out.ok().filter(|o| o.success()).and_then(|o| serde_json::from_str(&o.stdout).ok());
-    let hashes = features.as_ref().and_then(|f| f.hashes.clone()).unwrap_or_default();
-    let precision = features.as_ref().and_then(|f| f.precision);
-    decide(&hashes, precision)
+    let Some(features) = features else {
+        // Not cached: the next run asks again.
+        return decide(&[], None);
+    };
+    let hashes = features.hashes.unwrap_or_default();
+    let cached = CachedComparison { key, hashes: hashes.clone(), precision: features.precision };
+    let _ = state::update(&folder.id, |st| st.comparison = Some(cached));
+    decide(&hashes, features.precision)
 }
 
 pub fn decide(remote_hashes: &[String], precision_ns: Option<i64>) -> Comparison {
@@ -53,11 +104,12 @@ pub fn decide(remote_hashes: &[String], precision_ns: Option<i64>) -> Comparison
     };
     // A remote that keeps no usable modification time (precision of a day
     // or worse, or none) would make every file look changed by time alone.
-    if precision_ns.map(|p| p >= 86_400_000_000_000).unwrap_or(false) {
+    let remote_has_modtime = !precision_ns.map(|p| p >= NO_MODTIME_NS).unwrap_or(false);
+    if !remote_has_modtime {
         flags[1] = "size,checksum".into();
         note.push_str("; the remote keeps no modification times, so they are not compared");
     }
-    Comparison { flags, common_hashes: common, note }
+    Comparison { flags, common_hashes: common, remote_has_modtime, note }
 }
 
 #[cfg(test)]
@@ -72,6 +124,7 @@ mod tests {
         let none = decide(&[], Some(1_000_000_000));
         assert!(none.flags.join(" ").contains("checksum") && none.common_hashes.is_empty());
         let no_time = decide(&["md5".into()], Some(i64::MAX));
-        assert!(no_time.flags.join(" ").contains("size,checksum"));
+        assert!(no_time.flags.join(" ").contains("size,checksum") && !no_time.remote_has_modtime);
+        assert_eq!(decide(&["quickxor".into()], Some(1)).common_hashes, ["quickxor"]);
     }
 }

@@ -11,8 +11,8 @@ use std::time::SystemTime;
 
 use super::bisync;
 use super::names::{free_conflict_name, Side};
-use super::preflight::RemoteCheck;
-use super::Job;
+use crate::remote::RemoteCheck;
+use super::job::Job;
 use crate::config::{ConflictPolicy, Provider};
 use crate::error::{Error, Result};
 use crate::events::{Direction, FileAction, SyncEvent};
@@ -28,14 +28,22 @@ enum Diff {
     Differs,
 }
 
+/// Remotes whose hashes are always there (so equal hashes prove equal
+/// content); others may leave a hash out, and their files are compared
+/// by content.
+fn hashes_prove_equality(job: &Job) -> bool {
+    matches!(job.folder.provider, Provider::Local | Provider::S3 | Provider::Dropbox | Provider::Gdrive | Provider::Onedrive)
+        && !job.comparison.common_hashes.is_empty()
+}
+
 fn compare_sides(job: &Job) -> Result<Vec<(Diff, String)>> {
-    let mut cmd = job.ctx.rclone.command("check").arg(job.local_arg()).arg(&job.remote.root).args(["--combined", "-"]);
-    // Hashes prove equality only where both sides always have them; other
-    // remotes may leave a hash out, so their files are compared by content.
-    if job.folder.provider != Provider::Local {
+    // Through the hashed sides, so that the hashes computed here are not
+    // computed again by the merge.
+    let mut cmd = job.sides.apply(job.rclone("check")).arg(&job.sides.local).arg(&job.sides.remote).args(["--combined", "-"]);
+    if !hashes_prove_equality(job) {
         cmd = cmd.arg("--download");
     }
-    let out = cmd.args(job.filter_flags()).remote(&job.remote).run(Some(job.cancel), &mut |_| {})?;
+    let out = cmd.args(job.filter_flags()).run(Some(job.cancel), &mut |_| {})?;
     if out.kind == ExitKind::Interrupted {
         return Err(Error::Interrupted);
     }
@@ -57,18 +65,18 @@ fn compare_sides(job: &Job) -> Result<Vec<(Diff, String)>> {
         diffs.push((d, path.to_string()));
     }
     if !matches!(out.kind, ExitKind::Success | ExitKind::Error) {
-        return Err(super::preflight::classify_error(&out.error_text()).into_error(&job.remote));
+        return Err(crate::remote::classify_error(&out.error_text()).into_error(&job.remote));
     }
     if out.kind == ExitKind::Error && diffs.iter().all(|(d, _)| *d == Diff::Same) {
         // Exit 1 with no difference listed is a real failure.
-        return Err(super::preflight::classify_error(&out.error_text()).into_error(&job.remote));
+        return Err(crate::remote::classify_error(&out.error_text()).into_error(&job.remote));
     }
     Ok(diffs)
 }
 
 /// Modification time of the cloud's copy, if the remote tells it.
 fn remote_mtime(job: &Job, rel: &str) -> Option<SystemTime> {
-    let out = job.ctx.rclone.command("lsjson").arg(job.remote.join(rel)).args(["--files-only", "--no-mimetype"]).remote(&job.remote).run(Some(job.cancel), &mut |_| {}).ok()?;
+    let out = job.rclone("lsjson").arg(job.remote.join(rel)).args(["--files-only", "--no-mimetype"]).run(Some(job.cancel), &mut |_| {}).ok()?;
     let items: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).ok()?;
     let t = items.first()?.get("ModTime")?.as_str()?;
     let parsed = chrono::DateTime::parse_from_rfc3339(t).ok()?;
@@ -93,13 +101,10 @@ fn winner(job: &Job, rel: &str) -> Side {
 
 fn download(job: &Job, rel: &str, to_rel: &str) -> Result<()> {
     let out = job
-        .ctx
-        .rclone
-        .command("copyto")
+        .rclone("copyto")
         .arg(job.remote.join(rel))
         .arg(job.local.join(to_rel).to_string_lossy().into_owned())
-        .args(["--partial-suffix", super::PARTIAL_SUFFIX])
-        .remote(&job.remote)
+        .args(["--partial-suffix", super::job::PARTIAL_SUFFIX])
         .run(Some(job.cancel), &mut |_| {})?;
     match out.kind {
         ExitKind::Success => Ok(()),
@@ -130,7 +135,7 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
         }
     }
     report.to_local.copied += 1;
-    job.sink.emit(SyncEvent::FileChanged { folder: job.folder.id.clone(), path: rel.to_string(), direction: Direction::ToLocal, action: FileAction::Copied });
+    job.sink.emit(SyncEvent::FileChanged { folder: job.folder.id.clone(), path: rel.to_string(), direction: Direction::ToLocal, action: FileAction::Copied, size: None });
     let (local_copy, remote_copy) = if win == Side::Local { (rel.to_string(), copy) } else { (copy, rel.to_string()) };
     Ok(ConflictReport { path: rel.to_string(), local_copy, remote_copy })
 }
@@ -140,8 +145,10 @@ pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()
         job.create_remote_dir()?;
     }
     job.phase("Comparing both sides");
-    let diffs = if *check == RemoteCheck::Missing && job.opts.dry_run {
-        // Nothing there yet: everything local would be uploaded.
+    let remote_empty = matches!(check, RemoteCheck::Missing | RemoteCheck::Reachable { entries: 0 });
+    let local_empty = std::fs::read_dir(&job.local).map(|mut d| d.next().is_none()).unwrap_or(true);
+    let diffs = if remote_empty || local_empty {
+        // One side is empty: nothing is on both sides to compare.
         Vec::new()
     } else {
         compare_sides(job)?
@@ -160,6 +167,15 @@ pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()
         }
     }
     if job.opts.dry_run {
+        if diffs.is_empty() && (remote_empty || local_empty) {
+            // Count what the merge would copy, one side being empty.
+            let n = if remote_empty { local_count(job) } else { remote_count(job)? };
+            if remote_empty {
+                report.to_remote.copied += n;
+            } else {
+                report.to_local.copied += n;
+            }
+        }
         for (d, _) in &diffs {
             match d {
                 Diff::OnlyLocal | Diff::Differs => report.to_remote.copied += 1,
@@ -174,17 +190,40 @@ pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()
 
     job.phase("Merging both sides");
     let resync = ["--resync".to_string(), "--resync-mode".into(), "path1".into()];
-    let (mut out, _) = bisync::run_bisync(job, &resync, report)?;
+    let mut p = bisync::pass(job, &resync, bisync::Allow::Limit, report)?;
     // rclone 1.75.2: a resync that only fixes modification times of equal
     // files fails its own final check; the times are fixed by then, so a
     // second resync passes.
-    if out.kind == ExitKind::Critical && (out.mentions("out of sync") || out.mentions("not equal in listing")) {
-        (out, _) = bisync::run_bisync(job, &resync, report)?;
+    if p.out.kind == ExitKind::Critical && (p.out.mentions("out of sync") || p.out.mentions("not equal in listing")) {
+        p = bisync::pass(job, &resync, bisync::Allow::Limit, report)?;
     }
-    bisync::classify(job, &out, report)?;
+    match super::classify::classify(&p.out) {
+        super::classify::Outcome::Ok => {}
+        super::classify::Outcome::Interrupted => return Err(Error::Interrupted),
+        super::classify::Outcome::Failed(t) | super::classify::Outcome::Critical(t) => {
+            return Err(crate::remote::classify_error(&t).into_error(&job.remote))
+        }
+        other => return Err(Error::Remote(format!("the merge of both sides stopped ({other:?}); sync again"))),
+    }
     report.conflicts = conflicts;
     if report.result == SyncResult::Ok && !report.conflicts.is_empty() {
         report.result = SyncResult::Conflicts;
     }
     Ok(())
+}
+
+/// Files on this computer (for a dry run's count).
+fn local_count(job: &Job) -> u64 {
+    fn walk(dir: &std::path::Path) -> u64 {
+        std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().map(|e| if e.file_type().map(|t| t.is_dir()).unwrap_or(false) { walk(&e.path()) } else { 1 }).sum())
+            .unwrap_or(0)
+    }
+    walk(&job.local)
+}
+
+/// Files in the cloud folder (for a dry run's count).
+fn remote_count(job: &Job) -> Result<u64> {
+    let out = job.rclone("lsf").arg(&job.remote.root).args(["-R", "--files-only"]).args(job.filter_flags()).run(Some(job.cancel), &mut |_| {})?;
+    Ok(out.stdout.lines().filter(|l| !l.is_empty()).count() as u64)
 }

@@ -29,7 +29,14 @@ pub struct Interpreter<'a> {
     pub conflicts: Vec<LoggedConflict>,
     /// Files bisync found equal on both sides despite changes (for audits).
     pub equal_both: Vec<String>,
+    /// The deltas bisync found on each side ([Path1, Path2]): deleted and
+    /// new files, at most [`MAX_DELTAS`] of each.
+    pub deleted: [Vec<String>; 2],
+    pub created: [Vec<String>; 2],
 }
+
+/// Most deltas of one kind kept per side (a blocked report lists them).
+pub const MAX_DELTAS: usize = 200_000;
 
 impl<'a> Interpreter<'a> {
     pub fn new(folder: &str, sink: &'a dyn EventSink, fixed: Option<Direction>) -> Self {
@@ -41,6 +48,8 @@ impl<'a> Interpreter<'a> {
             to_remote: Counts::default(),
             conflicts: Vec::new(),
             equal_both: Vec::new(),
+            deleted: [Vec::new(), Vec::new()],
+            created: [Vec::new(), Vec::new()],
         }
     }
 
@@ -69,8 +78,24 @@ impl<'a> Interpreter<'a> {
             };
             return;
         }
+        for (i, side) in ["- Path1", "- Path2"].iter().enumerate() {
+            if msg.starts_with(side) {
+                if let Some(name) = column_value(msg, "File was deleted") {
+                    if self.deleted[i].len() < MAX_DELTAS {
+                        self.deleted[i].push(name);
+                    }
+                    return;
+                }
+                if let Some(name) = column_value(msg, "File is new") {
+                    if self.created[i].len() < MAX_DELTAS {
+                        self.created[i].push(name);
+                    }
+                    return;
+                }
+            }
+        }
         if msg.contains("New or changed in both paths") {
-            let path = after_dash(msg);
+            let path = column_value(msg, "New or changed in both paths").unwrap_or_else(|| after_dash(msg));
             self.conflicts.push(LoggedConflict { path, ..Default::default() });
             return;
         }
@@ -118,8 +143,15 @@ impl<'a> Interpreter<'a> {
             FileAction::Copied => counts.copied += 1,
             FileAction::Deleted => counts.deleted += 1,
         }
-        self.sink.emit(SyncEvent::FileChanged { folder: self.folder.clone(), path: object.clone(), direction, action });
+        self.sink.emit(SyncEvent::FileChanged { folder: self.folder.clone(), path: object.clone(), direction, action, size: line.size });
     }
+}
+
+/// The value after bisync's `description - value` column (the value may
+/// itself contain " - ").
+fn column_value(msg: &str, description: &str) -> Option<String> {
+    let rest = msg.get(msg.find(description)? + description.len()..)?.trim_start();
+    Some(rest.strip_prefix("- ")?.to_string())
 }
 
 /// The text after bisync's column separator " - " (a file name or path).
@@ -153,6 +185,18 @@ mod tests {
         i.feed(&line("Copied (replaced existing)", Some("a b/ü.txt")));
         assert_eq!(i.to_local, Counts { copied: 1, deleted: 1 });
         assert_eq!(i.to_remote, Counts { copied: 1, deleted: 1 });
+    }
+
+    #[test]
+    fn deltas_are_collected_per_side_even_with_dashes_in_names() {
+        let sink = NullSink;
+        let mut i = Interpreter::new("ws", &sink, None);
+        i.feed(&line("- Path1             File was deleted                            - docs/a - b.txt", None));
+        i.feed(&line("- Path1             File is new                                 - documents/a - b.txt", None));
+        i.feed(&line("- Path2             File was deleted                            - x.txt", None));
+        assert_eq!(i.deleted[0], ["docs/a - b.txt"]);
+        assert_eq!(i.created[0], ["documents/a - b.txt"]);
+        assert_eq!(i.deleted[1], ["x.txt"]);
     }
 
     #[test]

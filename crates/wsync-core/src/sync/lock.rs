@@ -1,56 +1,49 @@
-//! Locks around one folder's sync: our own advisory lock (rclone creates its
-//! lock file non-atomically, so two runs could both take it), and the
-//! handling of bisync's `.lck` files: one left by a dead process is removed,
-//! a live one is always respected.
+//! What a killed run leaves in a folder's work dir, and how the next run
+//! gets past it: an rclone child whose parent died is ended (it got SIGTERM
+//! when the parent died and is shutting down; it is waited for, then
+//! killed), and bisync's `.lck` files of dead processes are removed, while
+//! a live one of a live run is always respected.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
-use std::os::unix::io::AsRawFd;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// Held for the whole sync of one folder; released on drop.
-pub struct FolderLock {
-    file: File,
-    _path: PathBuf,
+/// How long an orphaned rclone gets for its graceful shutdown (rclone
+/// allows itself 30 s).
+const ORPHAN_PATIENCE: Duration = Duration::from_secs(40);
+
+/// The file in which a running rclone child and its parent are named.
+pub fn owner_file(workdir: &Path) -> std::path::PathBuf {
+    workdir.join("rclone.owner")
 }
 
-impl FolderLock {
-    pub fn acquire(workdir: &Path, folder: &str) -> Result<FolderLock> {
-        let path = workdir.join("wsync.lock");
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(format!("cannot open the lock file {}", path.display()), e))?;
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if rc != 0 {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let who = if holder.is_empty() { "another process".to_string() } else { format!("process {holder}") };
-            return Err(Error::Busy(format!(
-                "folder \"{folder}\" is already being synced by {who}; wait for that sync to finish"
-            )));
-        }
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = write!(file, "{}", std::process::id());
-        let _ = file.flush();
-        Ok(FolderLock { file, _path: path })
+/// End an rclone child of a killed run of this folder (its parent is gone):
+/// wait for its graceful shutdown, then kill it. Returns its pid if there
+/// was one.
+pub fn end_orphaned_child(workdir: &Path) -> Option<i32> {
+    let path = owner_file(workdir);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut it = text.split_whitespace().map(|p| p.parse::<i32>().ok());
+    let (child, parent) = (it.next()??, it.next()??);
+    let _ = std::fs::remove_file(&path);
+    if crate::rclone::pid_alive(parent) || !is_live_rclone(child) {
+        return None;
     }
-}
-
-impl Drop for FolderLock {
-    fn drop(&mut self) {
-        let _ = self.file.set_len(0);
+    unsafe {
+        libc::kill(child, libc::SIGTERM);
+    }
+    let start = Instant::now();
+    while is_live_rclone(child) && start.elapsed() < ORPHAN_PATIENCE {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if is_live_rclone(child) {
         unsafe {
-            libc::flock(self.file.as_raw_fd(), libc::LOCK_UN);
+            libc::kill(child, libc::SIGKILL);
         }
+        std::thread::sleep(Duration::from_millis(200));
     }
+    Some(child)
 }
 
 #[derive(serde::Deserialize)]
@@ -117,17 +110,6 @@ pub fn clear_stale_bisync_locks(workdir: &Path, folder: &str) -> Result<StaleLoc
 mod tests {
     use super::*;
 
-    #[test]
-    fn second_lock_is_refused_and_released_on_drop() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = FolderLock::acquire(dir.path(), "ws").unwrap();
-        // flock is per open file description, so a second open in the same
-        // process conflicts just as another process would.
-        let err = FolderLock::acquire(dir.path(), "ws").err().expect("must be busy").to_string();
-        assert!(err.contains(&std::process::id().to_string()), "{err}");
-        drop(first);
-        assert!(FolderLock::acquire(dir.path(), "ws").is_ok());
-    }
 
     #[test]
     fn dead_pid_lock_is_removed() {

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use super::RemoteDef;
 use crate::cancel::CancelToken;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::rclone::{ExitKind, Rclone};
-use crate::remote::RemoteDef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteCheck {
@@ -21,6 +21,8 @@ pub enum RemoteCheck {
     NeedsLogin(String),
     /// The server could not be reached.
     Unreachable(String),
+    /// The server asked us to slow down (HTTP 429, too_many_requests).
+    RateLimited(String),
     Failed(String),
 }
 
@@ -35,16 +37,21 @@ impl RemoteCheck {
         match self {
             RemoteCheck::Reachable { .. } => Error::Remote(format!("{d} is reachable")),
             RemoteCheck::Missing => Error::Remote(format!("the folder {} does not exist on {d}; check remotePath", remote.root)),
-            RemoteCheck::AuthFailed(detail) => Error::Remote(format!(
-                "{d} refused the login ({detail}); check the user name and password (or keys), then log in again"
-            )),
-            RemoteCheck::NeedsLogin(detail) => Error::NeedsLogin(format!(
-                "the login to {d} has expired or was revoked ({detail}); log in again with `wsync login {}`",
-                remote.folder
-            )),
-            RemoteCheck::Unreachable(detail) => Error::Remote(format!(
-                "cannot reach {d} ({detail}); check that the server is running, the address is right and this computer is online"
-            )),
+            RemoteCheck::AuthFailed(detail) => Error::coded(
+                ErrorCode::AuthFailed,
+                format!("{d} refused the login ({detail}); check the user name and password (or keys), then log in again"),
+            ),
+            RemoteCheck::NeedsLogin(detail) => {
+                Error::needs_login(&remote.folder, format!("the login to {d} has expired or was revoked ({detail})"))
+            }
+            RemoteCheck::Unreachable(detail) => Error::coded(
+                ErrorCode::Offline,
+                format!("cannot reach {d} ({detail}); check that the server is running, the address is right and this computer is online"),
+            ),
+            RemoteCheck::RateLimited(detail) => Error::coded(
+                ErrorCode::RateLimited,
+                format!("{d} asked to slow down ({detail}); the sync is retried in a while"),
+            ),
             RemoteCheck::Failed(detail) => Error::Remote(format!("{d} answered with an error: {detail}")),
         }
     }
@@ -54,7 +61,9 @@ impl RemoteCheck {
 pub fn classify_error(text: &str) -> RemoteCheck {
     let t = text.to_ascii_lowercase();
     let short = shorten(text);
-    if t.contains("invalid_grant") || t.contains("token expired") || t.contains("expired_access_token") || t.contains("refresh token") {
+    if t.contains("429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") {
+        RemoteCheck::RateLimited(short)
+    } else if t.contains("invalid_grant") || t.contains("token expired") || t.contains("expired_access_token") || t.contains("refresh token") {
         RemoteCheck::NeedsLogin(short)
     } else if t.contains("401")
         || t.contains("403 forbidden")
@@ -105,7 +114,7 @@ pub fn check_remote(rclone: &Rclone, remote: &RemoteDef, cancel: Option<&CancelT
         .command("lsf")
         .arg(&remote.root)
         .args(["--max-depth", "1", "--retries", "1", "--low-level-retries", "1", "--contimeout", "15s", "--timeout", "30s"])
-        .remote(&remote)
+        .remote(remote)
         .timeout(Duration::from_secs(60))
         .run(cancel, &mut |_| {});
     let out = match out {

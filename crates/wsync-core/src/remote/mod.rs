@@ -1,6 +1,14 @@
 //! A folder's remote as rclone sees it: the remote is defined for the child
 //! process only through `RCLONE_CONFIG_WSYNC_*` environment variables (never
 //! through arguments that could carry secrets), and addressed as `wsync:path`.
+//! The provider catalogue is in [`providers`], the quick reachability check
+//! in [`check`].
+
+pub mod check;
+pub mod providers;
+
+pub use check::{check_remote, classify_error, RemoteCheck};
+pub use providers::{provider_name, rclone_type, uses_oauth};
 
 use crate::config::{FolderConfig, Provider};
 use crate::error::{Error, Result};
@@ -19,6 +27,17 @@ pub struct RemoteDef {
     pub env: Vec<(String, String)>,
     /// `wsync:` plus the folder inside the remote.
     pub root: String,
+    /// The folder inside the remote (`share`, `bucket/share`, a path).
+    pub path_in_remote: String,
+    /// Where replaced and deleted cloud files are kept, inside the remote:
+    /// a sibling of the folder (`share.wsync-versions`), or, at the
+    /// remote's root, `.wsync-versions` inside it.
+    pub versions_path: String,
+    /// `wsync:` plus `versions_path`.
+    pub versions_root: String,
+    /// The filter that keeps the versions area out of the sync, when it
+    /// lies inside the synced folder (remote root, bucket root).
+    pub versions_exclude: Option<String>,
     /// What to call it in messages ("WebDAV at http://host/dav").
     pub display: String,
     /// False when a secret the remote needs is not available yet.
@@ -53,20 +72,6 @@ impl RemoteDef {
         } else {
             format!("{}/{rel}", self.root)
         }
-    }
-}
-
-/// rclone's backend type name for a folder.
-pub fn rclone_type(folder: &FolderConfig) -> String {
-    match folder.provider {
-        Provider::Dropbox => "dropbox".into(),
-        Provider::Gdrive => "drive".into(),
-        Provider::Onedrive => "onedrive".into(),
-        Provider::S3 => "s3".into(),
-        Provider::Webdav => "webdav".into(),
-        Provider::Sftp => "sftp".into(),
-        Provider::Local => "local".into(),
-        Provider::Custom => folder.custom.as_ref().map(|c| c.rclone_type.clone()).unwrap_or_default(),
     }
 }
 
@@ -210,7 +215,14 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
                 };
                 set(k, &value);
             }
-            if crate::login::uses_oauth(folder) && !c.options.contains_key("token") {
+            // Secret options kept in the keychain under their own names.
+            for k in &c.keychain_options {
+                match secrets.resolve(folder, &format!("custom.keychainOptions.{k}"), k, None)? {
+                    Some(v) => set(k, &v),
+                    None => logged_in = false,
+                }
+            }
+            if uses_oauth(folder) && !c.options.contains_key("token") && !c.keychain_options.iter().any(|k| k == "token") {
                 match secrets.resolve(folder, "custom.options.token", "token", None)? {
                     Some(t) => {
                         if let Some(store) = secrets.store() {
@@ -224,7 +236,36 @@ pub fn build(folder: &FolderConfig, rclone: &Rclone, secrets: &Secrets) -> Resul
             (rp.to_string(), format!("{} remote", c.rclone_type))
         }
     };
-    Ok(RemoteDef { folder: folder.id.clone(), env, root: format!("{REMOTE_NAME}:{path_in_remote}"), display, logged_in, token_writeback })
+    let (versions_path, versions_exclude) = versions_place(folder, &path_in_remote);
+    Ok(RemoteDef {
+        folder: folder.id.clone(),
+        env,
+        root: format!("{REMOTE_NAME}:{path_in_remote}"),
+        versions_root: format!("{REMOTE_NAME}:{versions_path}"),
+        path_in_remote,
+        versions_path,
+        versions_exclude,
+        display,
+        logged_in,
+        token_writeback,
+    })
+}
+
+/// Name of the cloud versions folder beside (or, at a root, inside) the
+/// synced folder.
+pub const VERSIONS_SUFFIX: &str = ".wsync-versions";
+
+/// Where the cloud versions of a folder at `path_in_remote` live.
+fn versions_place(folder: &FolderConfig, path_in_remote: &str) -> (String, Option<String>) {
+    let p = path_in_remote.trim_end_matches('/');
+    // A bucket (S3) or the remote's root has no sibling to use.
+    let at_root = p.is_empty() || (folder.provider == Provider::S3 && !p.contains('/'));
+    if at_root {
+        let inside = if p.is_empty() { VERSIONS_SUFFIX.to_string() } else { format!("{p}/{VERSIONS_SUFFIX}") };
+        (inside, Some(format!("/{VERSIONS_SUFFIX}/**")))
+    } else {
+        (format!("{p}{VERSIONS_SUFFIX}"), None)
+    }
 }
 
 fn missing(folder: &FolderConfig, block: &str) -> Error {
