@@ -82,7 +82,20 @@ pub enum Command {
     },
     /// Host the sync engine: timed and watched syncs of every folder until
     /// SIGTERM or SIGINT; other `wsync` commands talk to it.
-    Daemon,
+    Daemon {
+        /// Write a systemd user unit that runs the daemon at login, and
+        /// enable it.
+        #[arg(long)]
+        install_service: bool,
+    },
+    /// Print shell completions (e.g. `wsync completions bash > /etc/bash_completion.d/wsync`).
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
     /// Pause syncing (one folder, or all); a running sync stops cleanly.
     Pause { folder: Option<String> },
     /// Resume syncing (one folder, or all).
@@ -104,12 +117,17 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// List kept versions of replaced and deleted files.
+    /// List kept versions of replaced and deleted files, on this computer
+    /// and in the cloud.
     Versions {
         folder: String,
         path: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Remove the versions older than the folder's keepVersionsDays now
+        /// (the engine does it once a day).
+        #[arg(long)]
+        prune: bool,
     },
     /// Put a kept version back (the next sync carries it to the cloud).
     Restore {
@@ -118,6 +136,9 @@ pub enum Command {
         /// Which version: a time such as 2026-11-25T14:32 (default: the newest).
         #[arg(long)]
         at: Option<String>,
+        /// Only versions kept on this side: local or remote (default: both).
+        #[arg(long, value_parser = ["local", "remote"])]
+        side: Option<String>,
     },
     /// Recent changes, newest first.
     Activity {
@@ -166,6 +187,13 @@ pub enum DirectionArg {
     Both,
     Pull,
     Push,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,73 +1,62 @@
 //! Matching paths against the folder's exclude patterns the way rclone's
-//! filter rules do, so that the watcher ignores exactly what sync ignores.
+//! filter rules do (through `globset`), so that the watcher ignores exactly
+//! what a sync ignores.
 //!
 //! `*` matches within one path segment, `**` across segments, `?` one
-//! character. A pattern with a leading `/` is anchored at the folder root;
-//! otherwise it matches the end of the path at a segment boundary. A
-//! pattern that matches a directory (`.git/**`) excludes everything in it.
+//! character, `[...]` a class and `{a,b}` alternatives. A pattern with a
+//! leading `/` is anchored at the folder root; otherwise it matches the end
+//! of the path at a segment boundary. A pattern that matches a directory's
+//! contents (`.git/**`) also matches the directory itself.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// A compiled list of exclude patterns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Excludes {
-    patterns: Vec<(bool, Vec<u8>)>,
+    set: GlobSet,
+}
+
+impl Default for Excludes {
+    fn default() -> Self {
+        Excludes::new(&[])
+    }
+}
+
+fn add(b: &mut GlobSetBuilder, pattern: &str) {
+    if let Ok(g) = GlobBuilder::new(pattern).literal_separator(true).backslash_escape(true).build() {
+        b.add(g);
+    }
 }
 
 impl Excludes {
     pub fn new(patterns: &[String]) -> Excludes {
-        let mut out = Vec::new();
-        for p in patterns {
+        let mut b = GlobSetBuilder::new();
+        let partial = format!("*{}", crate::sync::PARTIAL_SUFFIX);
+        for p in patterns.iter().map(String::as_str).chain(std::iter::once(partial.as_str())) {
             let anchored = p.starts_with('/');
-            out.push((anchored, p.trim_start_matches('/').as_bytes().to_vec()));
+            let body = p.trim_start_matches('/');
+            if body.is_empty() {
+                continue;
+            }
+            let mut forms = vec![body.to_string()];
+            // `dir/**` also names `dir` itself.
+            if let Some(dir) = body.strip_suffix("/**") {
+                forms.push(dir.to_string());
+            }
+            for f in forms {
+                if !anchored {
+                    add(&mut b, &format!("**/{f}"));
+                }
+                add(&mut b, &f);
+            }
         }
-        out.push((false, format!("*{}", crate::sync::PARTIAL_SUFFIX).into_bytes()));
-        Excludes { patterns: out }
+        let set = b.build().unwrap_or_else(|_| GlobSet::empty());
+        Excludes { set }
     }
 
     /// Is `rel` (a path relative to the folder, with `/` separators) excluded?
     pub fn is_excluded(&self, rel: &str) -> bool {
-        let rel = rel.trim_start_matches('/');
-        self.patterns.iter().any(|(anchored, pat)| {
-            let starts: Vec<usize> = if *anchored {
-                vec![0]
-            } else {
-                std::iter::once(0).chain(rel.match_indices('/').map(|(i, _)| i + 1)).collect()
-            };
-            starts.into_iter().any(|s| {
-                let tail = &rel.as_bytes()[s..];
-                glob(pat, tail) || dir_glob(pat, tail)
-            })
-        })
-    }
-}
-
-/// `dir/**` also matches `dir` itself; and a pattern matching a parent
-/// directory of the path matches the path (`node_modules/**` for
-/// `node_modules/x/y`, handled by `**`).
-fn dir_glob(pat: &[u8], path: &[u8]) -> bool {
-    pat.ends_with(b"/**") && &pat[..pat.len() - 3] == path
-}
-
-fn glob(pat: &[u8], s: &[u8]) -> bool {
-    match pat.first() {
-        None => s.is_empty(),
-        Some(b'*') if pat.get(1) == Some(&b'*') => {
-            let rest = &pat[2..];
-            (0..=s.len()).any(|i| glob(rest, &s[i..]))
-        }
-        Some(b'*') => {
-            let rest = &pat[1..];
-            for i in 0..=s.len() {
-                if glob(rest, &s[i..]) {
-                    return true;
-                }
-                if i < s.len() && s[i] == b'/' {
-                    break;
-                }
-            }
-            false
-        }
-        Some(b'?') => !s.is_empty() && s[0] != b'/' && glob(&pat[1..], &s[1..]),
-        Some(&c) => !s.is_empty() && s[0] == c && glob(&pat[1..], &s[1..]),
+        self.set.is_match(rel.trim_start_matches('/'))
     }
 }
 
@@ -87,11 +76,21 @@ mod tests {
     }
 
     #[test]
-    fn anchored_and_single_char() {
-        let e = Excludes::new(&["/build/**".to_string(), "?.tmp".to_string()]);
+    fn anchored_single_char_classes_and_alternatives() {
+        let e = Excludes::new(&["/build/**".to_string(), "?.tmp".to_string(), "*.{bak,swp}".to_string(), "[0-9]*.cache".to_string()]);
         assert!(e.is_excluded("build/out.o"));
         assert!(!e.is_excluded("src/build/out.o"));
         assert!(e.is_excluded("x/a.tmp"));
         assert!(!e.is_excluded("ab.tmp"));
+        assert!(e.is_excluded("notes.bak") && e.is_excluded("d/notes.swp") && !e.is_excluded("notes.md"));
+        assert!(e.is_excluded("7days.cache") && !e.is_excluded("days.cache"));
+    }
+
+    #[test]
+    fn double_star_does_not_backtrack_exponentially() {
+        let e = Excludes::new(&["**/a/**/b/**/c/**/d/**/*.x".to_string()]);
+        let long = "a/".repeat(40) + "z";
+        // An exponential matcher would not return here.
+        assert!(!e.is_excluded(&long));
     }
 }

@@ -20,6 +20,7 @@ pub mod logging;
 pub mod login;
 pub mod manager;
 pub mod notices;
+pub mod openclaw;
 pub mod paths;
 pub mod redact;
 pub mod rclone;

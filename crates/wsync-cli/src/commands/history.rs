@@ -61,9 +61,9 @@ pub fn runs(config: Option<&std::path::Path>, folder: Option<&str>, limit: usize
 }
 
 pub fn versions(config: Option<&std::path::Path>, folder: &str, path: Option<&str>, as_json: bool) -> Result<i32> {
-    let loaded = super::load_config(config)?;
-    loaded.folder(folder)?;
-    let list = versions::list(folder, path)?;
+    let manager = super::manager(config)?;
+    let f = manager.folder(folder)?;
+    let list = versions::list_all(manager.rclone(), manager.store(), &f, path)?;
     if as_json {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(0);
@@ -72,15 +72,28 @@ pub fn versions(config: Option<&std::path::Path>, folder: &str, path: Option<&st
         println!("no kept versions{}", path.map(|p| format!(" of {p}")).unwrap_or_default());
     }
     for v in list {
-        println!("{}  {:>10}  {}", v.kept_at, v.size, v.path);
+        let side = match v.side {
+            versions::VersionSide::Local => "this computer",
+            versions::VersionSide::Remote => "the cloud",
+        };
+        println!("{}  {:>10}  {:<13}  {}", v.kept_at, v.size, side, v.path);
     }
     Ok(0)
 }
 
-pub fn restore(config: Option<&std::path::Path>, folder: &str, path: &str, at: Option<&str>) -> Result<i32> {
+pub fn restore(config: Option<&std::path::Path>, folder: &str, path: &str, at: Option<&str>, side: Option<&str>) -> Result<i32> {
+    let manager = super::manager(config)?;
+    let f = manager.folder(folder)?;
+    let v = versions::restore_any(manager.rclone(), manager.store(), &f, path, at, side)?;
+    println!("{folder}: restored {} as kept at {}; the next sync carries it to the cloud", v.path, v.kept_at);
+    Ok(0)
+}
+
+pub fn prune(config: Option<&std::path::Path>, folder: &str) -> Result<i32> {
     let loaded = super::load_config(config)?;
     let f = loaded.folder(folder)?;
-    let v = versions::restore(folder, &f.local_dir(), path, at)?;
-    println!("{folder}: restored {} as kept at {}; the next sync carries it to the cloud", v.path, v.kept_at);
+    let ctx = super::context()?;
+    let (local, cloud) = versions::prune_folder(&ctx, f)?;
+    println!("{folder}: removed {local} kept file(s) on this computer and {cloud} run folder(s) in the cloud older than {} days", f.keep_versions_days);
     Ok(0)
 }

@@ -11,6 +11,7 @@ pub mod openclaw;
 mod setup;
 mod status;
 mod sync;
+mod system;
 
 use anyhow::Result;
 use wsync_core::config::{self, LoadedConfig};
@@ -37,13 +38,17 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Authorize { provider, no_browser, store, timeout } => {
             authorize::run(config_arg, &provider, no_browser, store.as_deref(), timeout)
         }
-        Command::Daemon => daemon::run(config_arg),
+        Command::Daemon { install_service: false } => daemon::run(config_arg),
+        Command::Daemon { install_service: true } => system::install_service(config_arg),
+        Command::Completions { shell } => system::completions(shell),
+        Command::Man => system::man(),
         Command::Pause { folder } => control::pause_resume(config_arg, folder.as_deref(), true),
         Command::Resume { folder } => control::pause_resume(config_arg, folder.as_deref(), false),
         Command::Conflicts { folder, json } => conflicts::list(config_arg, folder.as_deref(), json),
         Command::Resolve { folder, path, keep, all } => conflicts::resolve(config_arg, &folder, path.as_deref(), keep, all),
-        Command::Versions { folder, path, json } => history::versions(config_arg, &folder, path.as_deref(), json),
-        Command::Restore { folder, path, at } => history::restore(config_arg, &folder, &path, at.as_deref()),
+        Command::Versions { folder, prune: true, .. } => history::prune(config_arg, &folder),
+        Command::Versions { folder, path, json, prune: false } => history::versions(config_arg, &folder, path.as_deref(), json),
+        Command::Restore { folder, path, at, side } => history::restore(config_arg, &folder, &path, at.as_deref(), side.as_deref()),
         Command::Activity { folder, limit, runs: false, json } => history::activity(config_arg, folder.as_deref(), limit, json),
         Command::Activity { folder, limit, runs: true, json } => history::runs(config_arg, folder.as_deref(), limit, json),
         Command::Openclaw { command } => openclaw::run(config_arg, command),

@@ -358,3 +358,66 @@ pub fn conflict_copies(root: &Path, side: &str) -> Vec<String> {
 pub fn tick() {
     std::thread::sleep(Duration::from_millis(1100));
 }
+
+/// A running daemon, stopped (SIGTERM) when dropped.
+pub struct Daemon {
+    child: Option<Child>,
+}
+
+impl Daemon {
+    pub fn start(env: &Env) -> Daemon {
+        let child = env.spawn(&["daemon"]);
+        let sock = socket(env);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !sock.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(sock.exists(), "the daemon's socket appeared");
+        Daemon { child: Some(child) }
+    }
+
+    pub fn stop(&mut self) -> Run {
+        let child = self.child.take().expect("running");
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        Run::wait(child, Duration::from_secs(60))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            let _ = self.stop();
+        }
+    }
+}
+
+pub fn socket(env: &Env) -> PathBuf {
+    env.home.join(".local/state/workspace-sync/run/engine.sock")
+}
+
+pub fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return start.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out after {limit:?} waiting for {what}");
+}
+
+pub fn runs(env: &Env) -> Vec<Value> {
+    let r = env.wsync(&["activity", "--runs", "--json", "--limit", "1000"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+pub fn finished_runs(env: &Env) -> Vec<Value> {
+    runs(env).into_iter().filter(|r| !r["result"].is_null()).collect()
+}
+
+pub fn quick(env: &mut Env) {
+    // Short retry steps keep backoff tests quick; debounce stays at its defaults.
+    env.extra_env.push(("WSYNC_RETRY_BASE_MS".into(), "400".into()));
+}
+

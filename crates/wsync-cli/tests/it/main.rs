@@ -12,3 +12,4 @@ mod oauth;
 mod oauth_login;
 mod openclaw_install;
 mod remotes;
+mod safety;

@@ -159,6 +159,8 @@ impl FolderManager {
                 Err(e) => return Err(Error::io(format!("cannot remove {}", workdir.display()), e)),
             }
             state::remove(&id)?;
+            // The hash cache of its sides.
+            let _ = std::fs::remove_dir_all(paths::data_dir().join("cache").join(&id));
         }
         let mut removed = Removed { versions: crate::versions::root(&id), ..Default::default() };
         if !opts.keep_login {
