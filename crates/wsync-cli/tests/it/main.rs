@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod incremental;
+
 mod cli_misc;
 mod config_errors;
 mod engine;

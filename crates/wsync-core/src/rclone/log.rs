@@ -80,7 +80,7 @@ impl LogLine {
                 return LogLine { level, msg: raw.msg.trim_end().to_string(), object: raw.object, size: raw.size, stats: raw.stats };
             }
         }
-        let level = if trimmed.starts_with("panic:") || trimmed.contains("ERROR") || trimmed.starts_with("Fatal") {
+        let level = if trimmed.starts_with("panic:") || trimmed.contains("ERROR") || trimmed.contains("CRITICAL") || trimmed.starts_with("Fatal") {
             Level::Error
         } else {
             Level::Info

@@ -42,8 +42,9 @@ fn stat_remote(job: &Job, paths: &[String]) -> Result<HashMap<String, Item>> {
         .sides
         .apply(job.rclone("lsjson"))
         .arg(&job.sides.remote)
+        // --files-from stands alone (rclone refuses other filters beside
+        // it); excluded paths were left out before.
         .args(["-R", "--files-only", "--no-traverse", "--no-mimetype", "--hash", "--hash-type", &job.sides.hash, "--files-from", "-"])
-        .args(job.filter_flags())
         .stdin(&paths.join("\n"))
         .run(Some(job.cancel), &mut |_| {})?;
     if !out.success() {
@@ -163,7 +164,6 @@ pub fn push(job: &Job, report: &mut SyncReport) -> Result<bool> {
         .args(["--files-from", "-", "--no-traverse", "--partial-suffix", super::job::PARTIAL_SUFFIX, "--stats", "1s", "-v"])
         .arg("--backup-dir")
         .arg(job.cloud_versions_arg())
-        .args(job.filter_flags())
         .stdin(&names.join("\n"))
         .run(Some(job.cancel), &mut |l| interp.feed(l))?;
     report.to_remote.copied += interp.to_remote.copied;
