@@ -28,6 +28,11 @@ impl Keychain {
         Keychain { service }
     }
 
+    /// The keychain under an explicit service name.
+    pub fn with_service(service: &str) -> Keychain {
+        Keychain { service: service.to_string() }
+    }
+
     pub fn shared() -> Arc<dyn SecretStore> {
         Arc::new(Keychain::new())
     }

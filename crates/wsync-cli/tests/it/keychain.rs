@@ -10,14 +10,14 @@ use serde_json::json;
 use crate::harness::*;
 
 /// An environment whose keychain entries live under a service of its own.
-fn keychain_env() -> Env {
+pub fn keychain_env() -> Env {
     let mut env = setup();
     let service = format!("wsync-test-{}", env.dir.path().file_name().unwrap().to_string_lossy());
     env.extra_env.push(("WSYNC_KEYRING_SERVICE".into(), service));
     env
 }
 
-fn service(env: &Env) -> String {
+pub fn service(env: &Env) -> String {
     env.extra_env.iter().find(|(k, _)| k == "WSYNC_KEYRING_SERVICE").map(|(_, v)| v.clone()).unwrap()
 }
 

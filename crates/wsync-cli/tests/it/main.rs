@@ -15,3 +15,4 @@ mod oauth_login;
 mod openclaw_install;
 mod remotes;
 mod safety;
+mod setup_flows;
