@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::rng::{fnv, Rng};
+use super::rng::{content_hash, Rng};
 
 /// Directories the person uses ("" is the folder's top level). Never the
 /// same word as a file name, so a path is never a file on one side and a
@@ -50,7 +50,7 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Entry> {
     let mut out = BTreeMap::new();
     for rel in walk(root) {
         if let Ok(bytes) = std::fs::read(root.join(&rel)) {
-            out.insert(rel, Entry { hash: fnv(&bytes), len: bytes.len() as u64 });
+            out.insert(rel, Entry { hash: content_hash(&bytes), len: bytes.len() as u64 });
         }
     }
     out
@@ -121,7 +121,7 @@ pub fn random_len(rng: &mut Rng) -> usize {
     match rng.weighted(&[80, 17, 3]) {
         0 => rng.range(24, 400),
         1 => rng.range(400, 64 * 1024),
-        _ => rng.range(1 << 20, 6 << 20),
+        _ => rng.range(1 << 20, 3 << 20),
     }
 }
 
@@ -129,13 +129,16 @@ pub fn random_len(rng: &mut Rng) -> usize {
 /// distinct from every other id's.
 pub fn content(id: u64, len: usize, rng: &mut Rng) -> Vec<u8> {
     let mut out = format!("#{id:08x}#").into_bytes();
-    let seed = rng.next_u64();
-    let mut x = seed;
+    out.reserve(len);
+    let mut x = rng.next_u64();
     while out.len() < len {
         x = super::rng::mix(x.wrapping_add(1));
-        let b = b'a' + (x % 26) as u8;
-        out.push(if x % 17 == 0 { b'\n' } else { b });
+        for k in 0..8 {
+            let v = ((x >> (k * 8)) & 0xff) as u8;
+            out.push(if v < 8 { b'\n' } else { b'a' + v % 26 });
+        }
     }
+    out.truncate(len.max(10));
     out
 }
 

@@ -14,11 +14,13 @@
 //! - (c) no run asks for `--resync`;
 //! - (d) no stray partial file is left on either side.
 //!
-//! Knobs: `WSYNC_MODEL_SCENARIOS` (how many, from `WSYNC_MODEL_BASE_SEED`,
-//! default 1000), `WSYNC_MODEL_SEED` (replay one scenario), `WSYNC_MODEL_STEPS`,
+//! Knobs: `WSYNC_MODEL_SCENARIOS` (how many: seeds `WSYNC_MODEL_BASE_SEED`
+//! (default 1000) and up), `WSYNC_MODEL_SEED` (replay one scenario),
+//! `WSYNC_MODEL_STEPS` (`N` or `LO-HI`, default 4-8),
 //! `WSYNC_MODEL_KILL_RATE` (chance that a sync is killed), `WSYNC_MODEL_PARALLEL`
 //! (scenarios at once), `WSYNC_MODEL_LOGS` (full logs printed for at most
-//! this many failing scenarios), `WSYNC_MODEL_KEEP=1` (keep failing
+//! this many failing scenarios), `WSYNC_MODEL_REMOTE` (`local`, `webdav`,
+//! `webdav/<vendor>`: force the remote kind), `WSYNC_MODEL_KEEP=1` (keep failing
 //! scenarios' temp dirs). `scripts/soak.sh` runs a thousand or more.
 
 #![allow(dead_code)]
@@ -63,17 +65,19 @@ pub struct Stats {
     pub orphans_ended: u64,
     pub unguarded_mass_deletes: u64,
     pub unconfirmed_deletes: u64,
+    /// Runs that failed with no way on offered (an emptied side).
+    pub stuck: u64,
     pub errors: u64,
 }
 
 impl Stats {
     pub fn add(&mut self, o: &Stats) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
-        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, unguarded_mass_deletes, unconfirmed_deletes, errors);
+        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, unguarded_mass_deletes, unconfirmed_deletes, stuck, errors);
     }
 
     pub fn failed(&self) -> bool {
-        self.lost + self.diverged + self.resyncs + self.partials + self.unconfirmed_deletes + self.errors > 0
+        self.lost + self.diverged + self.resyncs + self.partials + self.unconfirmed_deletes + self.stuck + self.errors > 0
     }
 
     pub fn line(&self) -> String {
@@ -85,8 +89,8 @@ impl Stats {
 
     pub fn notes_line(&self) -> String {
         format!(
-            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} unguarded_mass_deletes={} unconfirmed_deletes={} errors={}",
-            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.errors
+            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} unguarded_mass_deletes={} unconfirmed_deletes={} stuck={} errors={}",
+            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.stuck, self.errors
         )
     }
 }
@@ -94,11 +98,17 @@ impl Stats {
 /// The environment's knobs.
 pub struct Knobs {
     pub seeds: Vec<u64>,
-    pub steps: Option<usize>,
+    /// Steps per scenario: `N` or `LO-HI` (default 4-8, drawn from the seed).
+    pub steps: (usize, usize),
+    /// How to replay a seed with these knobs.
+    pub replay: String,
     pub kill_rate: f64,
     pub parallel: usize,
     pub logs: usize,
     pub keep: bool,
+    /// `WSYNC_MODEL_REMOTE`: force the remote kind (`local`, `webdav`,
+    /// `webdav/<vendor>`); by default the seed picks (about one in five WebDAV).
+    pub remote: Option<String>,
 }
 
 fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
@@ -116,13 +126,33 @@ impl Knobs {
                 (base..base + n).collect()
             }
         };
+        let steps_var = std::env::var("WSYNC_MODEL_STEPS").ok();
+        let steps = match steps_var.as_deref().map(|v| v.trim()) {
+            None | Some("") => (4, 8),
+            Some(v) => {
+                let bad = || panic!("WSYNC_MODEL_STEPS={v:?}: give a number or a range like 2-5");
+                match v.split_once('-') {
+                    Some((lo, hi)) => (lo.trim().parse().unwrap_or_else(|_| bad()), hi.trim().parse().unwrap_or_else(|_| bad())),
+                    None => {
+                        let n = v.parse().unwrap_or_else(|_| bad());
+                        (n, n)
+                    }
+                }
+            }
+        };
+        let replay = match &steps_var {
+            Some(v) => format!("WSYNC_MODEL_STEPS={v} WSYNC_MODEL_SEED="),
+            None => "WSYNC_MODEL_SEED=".into(),
+        };
         Knobs {
             seeds,
-            steps: var("WSYNC_MODEL_STEPS"),
+            steps,
+            replay,
             kill_rate: var("WSYNC_MODEL_KILL_RATE").unwrap_or(DEFAULT_KILL_RATE),
             parallel: var::<usize>("WSYNC_MODEL_PARALLEL").unwrap_or(2).max(1),
             logs: var("WSYNC_MODEL_LOGS").unwrap_or(20),
             keep: std::env::var_os("WSYNC_MODEL_KEEP").is_some(),
+            remote: std::env::var("WSYNC_MODEL_REMOTE").ok().filter(|v| !v.is_empty()),
         }
     }
 }
@@ -167,7 +197,7 @@ fn run_all(knobs: &Knobs) -> Stats {
                         out.push_str(&format!("{line}\n"));
                     }
                     if logs_printed.fetch_add(1, Ordering::SeqCst) < knobs.logs {
-                        out.push_str(&format!("--- operations log of seed={} (replay: WSYNC_MODEL_SEED={}) ---\n", f.seed, f.seed));
+                        out.push_str(&format!("--- operations log of seed={} (replay: {}{}) ---\n", f.seed, knobs.replay, f.seed));
                         for l in &f.log {
                             out.push_str(&format!("    {l}\n"));
                         }

@@ -26,12 +26,8 @@ impl Pending {
     /// this computer (`remote` false) or in the cloud (directly, or through
     /// the gateway) since the last two-way sync?
     pub fn real_mass_delete(&self, remote: bool, percent: usize) -> bool {
-        let (del, listed, mass) = if remote {
-            (self.deleted[1] + self.deleted[2], self.listed[1].max(self.listed[2]), self.mass_delete[1] || self.mass_delete[2])
-        } else {
-            (self.deleted[0], self.listed[0], self.mass_delete[0])
-        };
-        mass || (del > 0 && del * 100 > listed * percent)
+        let (del, listed) = if remote { (self.deleted[1] + self.deleted[2], self.listed[1].max(self.listed[2])) } else { (self.deleted[0], self.listed[0]) };
+        del > 0 && del * 100 > listed * percent
     }
 
     pub fn any_real_mass_delete(&self, percent: usize) -> bool {
@@ -108,6 +104,8 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
                 if !occupied(&files, &to) {
                     std::fs::create_dir_all(side.root.join(&to).parent().unwrap()).unwrap();
                     std::fs::rename(side.root.join(&from), side.root.join(&to)).unwrap();
+                    // The content moved: the old place no longer holds it, by the person's hand.
+                    rec.destroyed(side.place, &from);
                     return format!("{w}: rename file {from:?} -> {to:?}");
                 }
             }
@@ -126,7 +124,11 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
                     let target = side.root.join(&to);
                     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
                     std::fs::rename(side.root.join(&from), &target).unwrap();
-                    let n = files.iter().filter(|f| f.starts_with(&format!("{from}/"))).count();
+                    let moved: Vec<&String> = files.iter().filter(|f| f.starts_with(&format!("{from}/"))).collect();
+                    for f in &moved {
+                        rec.destroyed(side.place, f);
+                    }
+                    let n = moved.len();
                     return format!("{w}: rename dir {from:?} -> {to:?} ({n} files)");
                 }
             }
@@ -136,7 +138,8 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
             let all = rng.chance(0.4);
             let mut victims = files.clone();
             rng.shuffle(&mut victims);
-            let n = if all { victims.len() } else { ((victims.len() * rng.range(60, 96)) / 100).max(1) };
+            // "Most" is more than half, always.
+            let n = if all { victims.len() } else { ((victims.len() * rng.range(60, 96)) / 100).max(victims.len() / 2 + 1).min(victims.len()) };
             let whole_folder = all && side.place == Place::Remote && rng.chance(0.3);
             for v in &victims[..n] {
                 rec.destroyed(side.place, v);

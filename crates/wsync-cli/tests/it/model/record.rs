@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::fs::{self, Entry};
-use super::rng::{fnv, Rng};
+use super::rng::{content_hash, Rng};
 
 /// Where the person writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ impl Record {
     pub fn write(&mut self, place: Place, path: &str, step: usize, len: usize, rng: &mut Rng) -> Vec<u8> {
         self.next_id += 1;
         let bytes = fs::content(self.next_id, len.max(10), rng);
-        let hash = fnv(&bytes);
+        let hash = content_hash(&bytes);
         self.by_hash.insert(hash, self.contents.len());
         self.contents.push(Content {
             tag: fs::tag(&bytes),
@@ -142,7 +142,11 @@ impl Record {
             } else if left.iter().any(|w| w.starts_with("gateway:")) {
                 "only the gateway's conflict copy held it, and it is gone"
             } else if c.last_where.is_empty() {
-                "never found by a check"
+                if c.place == Place::Local {
+                    "the first sync that saw it replaced or deleted it on this computer without keeping a version"
+                } else {
+                    "the first sync that saw it replaced or deleted it in the cloud without keeping a version (cloud versions area)"
+                }
             } else if left.is_empty() {
                 // The person overwrote or deleted every copy themselves: no
                 // sync replaced it, so no sync could have kept it.

@@ -1,5 +1,5 @@
 //! A small seeded random number generator (SplitMix64) and the content
-//! hash (FNV-1a, 64 bits), so that a scenario is a pure function of its seed
+//! hash (64 bits), so that a scenario is a pure function of its seed
 //! without any extra dependency.
 
 /// SplitMix64: tiny, fast, and good enough to drive a test model.
@@ -62,12 +62,12 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// FNV-1a over the bytes: the identity of a content in the model.
-pub fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// The identity of a content in the model: SipHash with fixed keys (std's
+/// optimised code, so hashing megabytes stays cheap in a debug build).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new_with_keys(0x5eed, 0x2026);
+    h.write(bytes);
+    h.finish() ^ bytes.len() as u64
 }

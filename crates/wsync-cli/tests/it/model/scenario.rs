@@ -32,8 +32,19 @@ pub fn run(seed: u64, knobs: &Knobs) -> Finding {
     let started = Instant::now();
     let mut rng = Rng::new(mix(seed));
     let policy = *rng.pick(&POLICIES);
-    let kind = if rng.chance(0.2) { RemoteKind::WebDav { vendor: *rng.pick(&VENDORS) } } else { RemoteKind::LocalFolder };
-    let steps = knobs.steps.unwrap_or_else(|| rng.range(4, 9));
+    let webdav = rng.chance(0.2);
+    let vendor = *rng.pick(&VENDORS);
+    let kind = match knobs.remote.as_deref() {
+        None => if webdav { RemoteKind::WebDav { vendor } } else { RemoteKind::LocalFolder },
+        Some("local") => RemoteKind::LocalFolder,
+        Some("webdav") => RemoteKind::WebDav { vendor },
+        Some(v) => RemoteKind::WebDav {
+            vendor: VENDORS.iter().find(|x| v == format!("webdav/{x}")).copied().unwrap_or_else(|| panic!("WSYNC_MODEL_REMOTE={v:?}: use local, webdav or webdav/rclone|owncloud|other")),
+        },
+    };
+    let draw = rng.next_u64();
+    let (lo, hi) = knobs.steps;
+    let steps = lo + (draw % (hi.saturating_sub(lo) + 1) as u64) as usize;
     let mut w = World::new(seed, kind, policy, knobs.kill_rate, rng);
     let webdav = matches!(w.kind, RemoteKind::WebDav { .. });
     let desc = format!("{} steps={steps}", w.describe());
@@ -63,7 +74,7 @@ pub fn run(seed: u64, knobs: &Knobs) -> Finding {
     w.say("quiet syncs (no concurrent changes)".into());
     for i in 0..3 {
         let (code, report) = w.sync_round("both", false);
-        if nothing_to_do(code, &report) {
+        if nothing_to_do(code, &report) || !matches!(code, Some(0) | Some(3)) {
             break;
         }
         if i == 2 {

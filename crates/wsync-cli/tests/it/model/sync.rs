@@ -132,8 +132,11 @@ impl World {
                     }
                     let two_way = !ran.iter().any(|a| a == "--direction");
                     if two_way {
-                        let real = self.pending.any_real_mass_delete(self.max_delete);
-                        if real && !blocked_once && ld + rd > 0 {
+                        // The run itself deleted more than the limit on the other side.
+                        let (p, m) = (&self.pending, self.max_delete as u64);
+                        let through = (p.real_mass_delete(true, self.max_delete) && ld * 100 > p.listed[0] as u64 * m)
+                            || (p.real_mass_delete(false, self.max_delete) && rd * 100 > p.listed[1] as u64 * m);
+                        if through && !blocked_once {
                             self.stats.unguarded_mass_deletes += 1;
                             self.note(format!("a mass delete went through without a block (↓-{ld} ↑-{rd})"));
                         }
@@ -173,6 +176,19 @@ impl World {
                 _ if busy(&out) => {
                     self.stats.busy_after_kill += 1;
                     proc::settle(&orphans, ORPHAN_LIMIT);
+                }
+                _ if out.report["error"].as_str().unwrap_or("").contains("Empty current Path") && !ran.contains(&"--confirm-deletes".to_string()) => {
+                    // One side is empty: bisync refuses, and wsync reports a
+                    // plain failure that offers no way on.
+                    self.stats.failed_runs += 1;
+                    self.stats.stuck += 1;
+                    let real = self.pending.any_real_mass_delete(self.max_delete);
+                    self.fail(format!(
+                        "stuck: an emptied side fails every sync (exit {:?}, not blocked, no --confirm-deletes offered; the person {} delete most files); the person tries --confirm-deletes",
+                        out.code,
+                        if real { "did" } else { "did not" }
+                    ));
+                    args = confirm.clone();
                 }
                 _ => {
                     self.stats.failed_runs += 1;

@@ -144,7 +144,7 @@ fn two_clients_wsync_and_gateway_bisync_keep_every_version() {
         Some(s) => vec![s],
         None => (1..=var::<u64>("WSYNC_MODEL_TWO_CLIENT_SEEDS").unwrap_or(1)).collect(),
     };
-    let rounds = var("WSYNC_MODEL_STEPS").unwrap_or(6);
+    let rounds = var("WSYNC_MODEL_TWO_CLIENT_ROUNDS").unwrap_or(6);
     let mut failures = Vec::new();
     for seed in seeds {
         let w = run_two_clients(seed, rounds);
