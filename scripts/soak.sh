@@ -52,7 +52,7 @@ grep -h '^MODEL NOTE' "$log" | sed -E 's/^MODEL NOTE seed=[0-9]+ step=[0-9?]+: /
   | sort | uniq -c | sort -rn || true
 grep -h '^model: .*failing seeds' "$log" || true
 grep -h '^model notes:' "$log" || true
-summary=$(grep -h '^model: scenarios=' "$log" | tail -1 || true)
+summary=$(grep -h -m1 "^model: scenarios=" "$log" || true)
 echo "${summary:-soak: no summary line (the test did not finish; see $log)}"
 echo "soak: ${elapsed}s; full log: $log"
 [ -n "$summary" ] || exit 1

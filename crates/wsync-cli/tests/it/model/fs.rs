@@ -118,10 +118,10 @@ pub fn random_path(rng: &mut Rng) -> String {
 /// Length of a new content: mostly small, now and then a few MB (so that a
 /// kill can land in the middle of a transfer).
 pub fn random_len(rng: &mut Rng) -> usize {
-    match rng.weighted(&[80, 17, 3]) {
+    match rng.weighted(&[80, 16, 4]) {
         0 => rng.range(24, 400),
         1 => rng.range(400, 64 * 1024),
-        _ => rng.range(1 << 20, 3 << 20),
+        _ => rng.range(2 << 20, 8 << 20),
     }
 }
 

@@ -18,12 +18,22 @@ use crate::harness::Env;
 pub enum KillTarget {
     Wsync,
     Rclone,
+    /// The moment a partial transfer file shows up on a side: kill `wsync`
+    /// (true) or its rclone child (false).
+    MidTransfer(bool),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct KillPlan {
     pub target: KillTarget,
     pub after: Duration,
+    /// The sides watched for partial files (`MidTransfer`).
+    pub watch: Vec<std::path::PathBuf>,
+}
+
+/// A partial transfer file on one of `roots`, if any.
+fn partial_on(roots: &[std::path::PathBuf]) -> Option<String> {
+    roots.iter().flat_map(|r| super::fs::walk(r)).find(|f| super::fs::is_partial(f))
 }
 
 /// One process, by pid and start time (clock ticks since boot).
@@ -141,23 +151,32 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
             break st;
         }
         let t = start.elapsed();
-        if let Some(p) = plan.filter(|p| killed.is_none() && t >= p.after) {
+        if let Some(p) = plan.as_ref().filter(|p| killed.is_none() && t >= p.after) {
             let ms = t.as_millis();
-            match p.target {
+            // Mid-transfer: only once a partial file is there, and then whom.
+            let (target, prefix) = match p.target {
+                KillTarget::MidTransfer(wsync) => match partial_on(&p.watch) {
+                    Some(f) => (if wsync { KillTarget::Wsync } else { KillTarget::Rclone }, format!("{f:?} being written: ")),
+                    None => (p.target, String::new()),
+                },
+                t => (t, String::new()),
+            };
+            match target {
+                KillTarget::MidTransfer(_) => {}
                 KillTarget::Wsync => {
                     let kids = descendants(pid);
                     unsafe {
                         libc::kill(pid, libc::SIGKILL);
                     }
                     let names: Vec<&str> = kids.iter().map(|k| k.what.as_str()).collect();
-                    killed = Some(format!("SIGKILL wsync at {ms} ms (running: {names:?})"));
+                    killed = Some(format!("{prefix}SIGKILL wsync at {ms} ms (running: {names:?})"));
                     orphans = kids;
                 }
                 KillTarget::Rclone => {
                     // Between two rclone calls there is none: try again at the next poll.
                     if let Some(k) = descendants(pid).into_iter().find(|k| k.what.contains("rclone")) {
                         k.kill();
-                        killed = Some(format!("SIGKILL `{}` (child of wsync) at {ms} ms", k.what));
+                        killed = Some(format!("{prefix}SIGKILL `{}` (child of wsync) at {ms} ms", k.what));
                     }
                 }
             }
@@ -166,7 +185,7 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
             let _ = child.kill();
             break child.wait().unwrap();
         }
-        std::thread::sleep(Duration::from_millis(if plan.is_some() && killed.is_none() { 2 } else { 10 }));
+        std::thread::sleep(Duration::from_millis(if plan.is_some() && killed.is_none() { 1 } else { 10 }));
     };
     let stdout = out_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
     let stderr = err_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();

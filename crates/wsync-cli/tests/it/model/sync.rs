@@ -83,8 +83,15 @@ impl World {
         // Drawn for every sync, so that the seed's stream never depends on timing.
         let roll = self.rng.chance(self.kill_rate);
         let frac = self.rng.range(0, 1000) as f64 / 1000.0;
-        let target = if self.rng.chance(0.5) { KillTarget::Wsync } else { KillTarget::Rclone };
-        let mut plan = (allow_kill && roll).then(|| KillPlan { target, after: Duration::from_millis((frac * self.est_ms) as u64) });
+        let target = match self.rng.weighted(&[30, 30, 20, 20]) {
+            0 => KillTarget::Wsync,
+            1 => KillTarget::Rclone,
+            2 => KillTarget::MidTransfer(true),
+            _ => KillTarget::MidTransfer(false),
+        };
+        let watch = vec![self.local.clone(), self.remote.clone()];
+        let after = Duration::from_millis((frac * self.est_ms) as u64);
+        let mut plan = (allow_kill && roll).then(|| KillPlan { target, after: if matches!(target, KillTarget::MidTransfer(_)) { Duration::ZERO } else { after }, watch });
         let mut after_false_block = false;
         let mut blocked_once = false;
         let mut failures_in_row = 0;
@@ -93,6 +100,7 @@ impl World {
         for _ in 0..10 {
             self.mark_seen();
             let planned = plan.take();
+            let had_plan = planned.is_some();
             let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
             let out = proc::run(&self.env, &refs, planned, RUN_LIMIT);
             self.stats.syncs += 1;
@@ -101,7 +109,7 @@ impl World {
             let ran = args.clone();
             if let Some(k) = &out.killed {
                 self.stats.kills += 1;
-                if k.contains("wsync at") {
+                if k.contains("SIGKILL wsync at") {
                     self.stats.kills_wsync += 1;
                 } else {
                     self.stats.kills_rclone += 1;
@@ -119,7 +127,7 @@ impl World {
             if out.killed.is_some() {
                 continue;
             }
-            if planned.is_some() {
+            if had_plan {
                 self.stats.kill_misses += 1;
             }
             match out.code {
