@@ -9,7 +9,7 @@
 #
 # Knobs (environment): WSYNC_MODEL_BASE_SEED (first seed, default 100000),
 # WSYNC_MODEL_KILL_RATE (default 0.1), WSYNC_MODEL_PARALLEL (default 3),
-# WSYNC_MODEL_STEPS (default 4-8), WSYNC_MODEL_REMOTE, WSYNC_MODEL_LOGS
+# WSYNC_MODEL_STEPS (default 3-6), WSYNC_MODEL_REMOTE, WSYNC_MODEL_LOGS
 # (full operations logs printed for this many failing scenarios, default 30).
 # Replay one failing seed: WSYNC_MODEL_SEED=<n> cargo test -p wsync-cli
 # --test it randomized_model -- --nocapture (with the same WSYNC_MODEL_STEPS).
@@ -28,6 +28,9 @@ export WSYNC_MODEL_BASE_SEED="${WSYNC_MODEL_BASE_SEED:-100000}"
 export WSYNC_MODEL_KILL_RATE="${WSYNC_MODEL_KILL_RATE:-0.1}"
 export WSYNC_MODEL_PARALLEL="${WSYNC_MODEL_PARALLEL:-3}"
 export WSYNC_MODEL_LOGS="${WSYNC_MODEL_LOGS:-30}"
+# Shorter histories than the default test (4-8 steps), so that a thousand
+# scenarios finish in well under an hour on 2 cores.
+export WSYNC_MODEL_STEPS="${WSYNC_MODEL_STEPS:-3-6}"
 unset WSYNC_MODEL_SEED
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -121,7 +121,7 @@ pub fn random_len(rng: &mut Rng) -> usize {
     match rng.weighted(&[80, 16, 4]) {
         0 => rng.range(24, 400),
         1 => rng.range(400, 64 * 1024),
-        _ => rng.range(2 << 20, 8 << 20),
+        _ => rng.range(1 << 20, 4 << 20),
     }
 }
 

@@ -63,6 +63,8 @@ pub struct Stats {
     pub busy_after_kill: u64,
     pub failed_runs: u64,
     pub orphans_ended: u64,
+    /// Runs that started while an orphan of a killed `wsync` still ran.
+    pub orphans_alive: u64,
     pub unguarded_mass_deletes: u64,
     pub unconfirmed_deletes: u64,
     /// Runs that failed with no way on offered (an emptied side).
@@ -73,7 +75,7 @@ pub struct Stats {
 impl Stats {
     pub fn add(&mut self, o: &Stats) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
-        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, unguarded_mass_deletes, unconfirmed_deletes, stuck, errors);
+        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, orphans_alive, unguarded_mass_deletes, unconfirmed_deletes, stuck, errors);
     }
 
     pub fn failed(&self) -> bool {
@@ -89,8 +91,8 @@ impl Stats {
 
     pub fn notes_line(&self) -> String {
         format!(
-            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} unguarded_mass_deletes={} unconfirmed_deletes={} stuck={} errors={}",
-            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.stuck, self.errors
+            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} orphans_alive={} unguarded_mass_deletes={} unconfirmed_deletes={} stuck={} errors={}",
+            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.orphans_alive, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.stuck, self.errors
         )
     }
 }

@@ -185,7 +185,7 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
             let _ = child.kill();
             break child.wait().unwrap();
         }
-        std::thread::sleep(Duration::from_millis(if plan.is_some() && killed.is_none() { 1 } else { 10 }));
+        std::thread::sleep(Duration::from_millis(if plan.is_some() && killed.is_none() { 2 } else { 10 }));
     };
     let stdout = out_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
     let stderr = err_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();

@@ -95,9 +95,14 @@ impl World {
         let mut after_false_block = false;
         let mut blocked_once = false;
         let mut failures_in_row = 0;
-        let mut orphans = Vec::new();
+        let mut orphans: Vec<proc::Proc> = Vec::new();
         let mut last = (None, Value::Null);
         for _ in 0..10 {
+            let alive: Vec<String> = orphans.iter().filter(|o| o.alive()).map(|o| format!("{} (pid {})", o.what, o.pid)).collect();
+            if !alive.is_empty() {
+                self.stats.orphans_alive += 1;
+                self.say(format!("still running from the killed wsync: {alive:?}"));
+            }
             self.mark_seen();
             let planned = plan.take();
             let had_plan = planned.is_some();

@@ -23,7 +23,7 @@ use super::{fs, var};
 use crate::harness::{rclone_bin, Run};
 
 /// The OpenClaw plugin's bisync flags.
-const GATEWAY_FLAGS: [&str; 9] = ["--conflict-resolve", "newer", "--conflict-suffix", ".conflict", "--max-lock", "15m", "--recover", "--resilient", "-v"];
+const GATEWAY_FLAGS: [&str; 8] = ["--conflict-resolve", "newer", "--conflict-suffix", ".conflict", "--max-lock", "15m", "--recover", "--resilient"];
 
 struct Gateway {
     dir: PathBuf,
