@@ -10,6 +10,7 @@ mod config_errors;
 mod engine;
 mod keychain;
 mod local_sync;
+mod model;
 mod oauth;
 mod oauth_login;
 mod openclaw_install;
