@@ -69,13 +69,17 @@ pub struct Stats {
     pub unconfirmed_deletes: u64,
     /// Runs that failed with no way on offered (an emptied side).
     pub stuck: u64,
+    /// Runs that hung and were ended at the time limit.
+    pub timeouts: u64,
+    /// Restarts of the loopback WebDAV server (see `World::restart_test_server`).
+    pub server_restarts: u64,
     pub errors: u64,
 }
 
 impl Stats {
     pub fn add(&mut self, o: &Stats) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
-        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, orphans_alive, unguarded_mass_deletes, unconfirmed_deletes, stuck, errors);
+        sum!(scenarios, steps, syncs, kills, lost, diverged, resyncs, partials, false_blocks, kills_wsync, kills_rclone, kill_misses, busy_after_kill, failed_runs, orphans_ended, orphans_alive, unguarded_mass_deletes, unconfirmed_deletes, stuck, timeouts, server_restarts, errors);
     }
 
     pub fn failed(&self) -> bool {
@@ -91,8 +95,8 @@ impl Stats {
 
     pub fn notes_line(&self) -> String {
         format!(
-            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} orphans_alive={} unguarded_mass_deletes={} unconfirmed_deletes={} stuck={} errors={}",
-            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.orphans_alive, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.stuck, self.errors
+            "model notes: kills_wsync={} kills_rclone={} kill_misses={} busy_after_kill={} failed_runs={} orphans_ended={} orphans_alive={} unguarded_mass_deletes={} unconfirmed_deletes={} stuck={} timeouts={} server_restarts={} errors={}",
+            self.kills_wsync, self.kills_rclone, self.kill_misses, self.busy_after_kill, self.failed_runs, self.orphans_ended, self.orphans_alive, self.unguarded_mass_deletes, self.unconfirmed_deletes, self.stuck, self.timeouts, self.server_restarts, self.errors
         )
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::proc::{self, KillPlan, KillTarget, Outcome};
 use super::world::World;
 
-const RUN_LIMIT: Duration = Duration::from_secs(240);
+const RUN_LIMIT: Duration = Duration::from_secs(150);
 const ORPHAN_LIMIT: Duration = Duration::from_secs(60);
 
 fn counts(r: &Value) -> (u64, u64, u64, u64) {
@@ -59,7 +59,9 @@ fn summary(args: &[String], out: &Outcome) -> String {
         if let Some(b) = r["blocked"]["reason"].as_str() {
             s.push_str(&format!(", blocked {b}: {}", r["blocked"]["message"].as_str().unwrap_or("")));
         }
-        if let Some(e) = r["error"].as_str() {
+        if let Some(t) = &out.timed_out {
+            s.push_str(&format!(", {t}"));
+        } else if let Some(e) = r["error"].as_str() {
             s.push_str(&format!(", error: {e}"));
         } else if r.is_null() {
             s.push_str(&format!(", stderr: {}", out.stderr.trim().lines().last().unwrap_or("")));
@@ -98,12 +100,13 @@ impl World {
         let mut orphans: Vec<proc::Proc> = Vec::new();
         let mut last = (None, Value::Null);
         for _ in 0..10 {
+            self.restart_if_spinning();
+            self.mark_seen();
             let alive: Vec<String> = orphans.iter().filter(|o| o.alive()).map(|o| format!("{} (pid {})", o.what, o.pid)).collect();
             if !alive.is_empty() {
                 self.stats.orphans_alive += 1;
-                self.say(format!("still running from the killed wsync: {alive:?}"));
+                self.say(format!("still running from the killed wsync as the next run starts: {alive:?}"));
             }
-            self.mark_seen();
             let planned = plan.take();
             let had_plan = planned.is_some();
             let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
@@ -121,6 +124,10 @@ impl World {
                 }
                 orphans.extend(out.orphans.iter().cloned());
                 args = plain.clone();
+            } else if let Some(t) = &out.timed_out {
+                self.stats.timeouts += 1;
+                self.note(format!("a run hung: {t}"));
+                self.restart_test_server("a run hit the time limit");
             }
             if let Some(text) = asks_resync(&out) {
                 self.stats.resyncs += 1;
