@@ -202,7 +202,11 @@ fn run_all(knobs: &Knobs) -> Stats {
                     for line in &f.failures {
                         out.push_str(&format!("{line}\n"));
                     }
-                    if logs_printed.fetch_add(1, Ordering::SeqCst) < knobs.logs {
+                    // Logs of scenarios that found more than the known lost
+                    // versions are always printed (up to a hundred).
+                    let unusual = f.failures.iter().any(|l| !l.contains(": version lost: "));
+                    let n = logs_printed.fetch_add(1, Ordering::SeqCst);
+                    if n < knobs.logs || (unusual && n < knobs.logs + 100) {
                         out.push_str(&format!("--- operations log of seed={} (replay: {}{}) ---\n", f.seed, knobs.replay, f.seed));
                         for l in &f.log {
                             out.push_str(&format!("    {l}\n"));

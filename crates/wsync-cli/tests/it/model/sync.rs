@@ -41,6 +41,13 @@ fn asks_resync(out: &Outcome) -> Option<String> {
     out.stderr.lines().find(|l| l.contains("--resync")).map(|l| l.to_string())
 }
 
+/// bisync's refusal to sync with an empty side or an empty saved listing.
+fn empty_listing(out: &Outcome) -> Option<String> {
+    let e = out.report["error"].as_str()?;
+    let i = e.find("Empty current Path").or_else(|| e.find("Empty prior Path"))?;
+    Some(e[i..].split('.').next().unwrap_or("").to_string())
+}
+
 fn busy(out: &Outcome) -> bool {
     let text = format!("{} {}", out.report["error"].as_str().unwrap_or(""), out.stderr);
     text.contains("being synced") || text.contains("locked by another sync")
@@ -197,14 +204,15 @@ impl World {
                     self.stats.busy_after_kill += 1;
                     proc::settle(&orphans, ORPHAN_LIMIT);
                 }
-                _ if out.report["error"].as_str().unwrap_or("").contains("Empty current Path") && !ran.contains(&"--confirm-deletes".to_string()) => {
-                    // One side is empty: bisync refuses, and wsync reports a
-                    // plain failure that offers no way on.
+                _ if empty_listing(&out).is_some() && !ran.contains(&"--confirm-deletes".to_string()) => {
+                    // One side (or its saved listing) is empty: bisync refuses,
+                    // and wsync reports a plain failure that offers no way on.
                     self.stats.failed_runs += 1;
                     self.stats.stuck += 1;
                     let real = self.pending.any_real_mass_delete(self.max_delete);
+                    let what = empty_listing(&out).unwrap_or_default();
                     self.fail(format!(
-                        "stuck: an emptied side fails every sync (exit {:?}, not blocked, no --confirm-deletes offered; the person {} delete most files); the person tries --confirm-deletes",
+                        "stuck: an emptied side fails every sync (\"{what}\", exit {:?}, not blocked, no --confirm-deletes offered; the person {} delete most files); the person tries --confirm-deletes",
                         out.code,
                         if real { "did" } else { "did not" }
                     ));
