@@ -67,7 +67,8 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
                 }
                 path = fs::random_path(rng);
             }
-            if occupied(&files, &path) && !files.contains(&path) {
+            // A directory left on disk (empty, or holding only partial files) is in the way too.
+            if (occupied(&files, &path) && !files.contains(&path)) || side.root.join(&path).is_dir() {
                 return format!("{w}: create skipped (no free name)");
             }
             let len = fs::random_len(rng);
@@ -101,7 +102,7 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
             let from = rng.pick(&files).clone();
             for _ in 0..10 {
                 let to = fs::random_path(rng);
-                if !occupied(&files, &to) {
+                if !occupied(&files, &to) && !side.root.join(&to).exists() {
                     std::fs::create_dir_all(side.root.join(&to).parent().unwrap()).unwrap();
                     std::fs::rename(side.root.join(&from), side.root.join(&to)).unwrap();
                     // The content moved: the old place no longer holds it, by the person's hand.
@@ -120,7 +121,7 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
             for _ in 0..10 {
                 let to = rng.pick(fs::NEW_DIRS).to_string();
                 let nested = to == from || to.starts_with(&format!("{from}/")) || from.starts_with(&format!("{to}/"));
-                if !nested && !occupied(&files, &to) {
+                if !nested && !occupied(&files, &to) && !side.root.join(&to).exists() {
                     let target = side.root.join(&to);
                     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
                     std::fs::rename(side.root.join(&from), &target).unwrap();

@@ -123,6 +123,8 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// What was killed and when, if the plan hit.
     pub killed: Option<String>,
+    /// The run hung and was ended at the time limit (what was running).
+    pub timed_out: Option<String>,
     /// Processes left running by a killed `wsync`.
     pub orphans: Vec<Proc>,
 }
@@ -145,6 +147,7 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
     let out_rx = drain(child.stdout.take().unwrap());
     let err_rx = drain(child.stderr.take().unwrap());
     let mut killed = None;
+    let mut killed_at_limit = None;
     let mut orphans = Vec::new();
     let status = loop {
         if let Some(st) = child.try_wait().unwrap() {
@@ -182,7 +185,14 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
             }
         }
         if t > limit {
+            // Hung: say what was running, and end it all (no orphans).
+            let kids = descendants(pid);
+            let names: Vec<&str> = kids.iter().map(|k| k.what.as_str()).collect();
+            killed_at_limit = Some(format!("no answer within {} s (running: {names:?})", limit.as_secs()));
             let _ = child.kill();
+            for k in &kids {
+                k.kill();
+            }
             break child.wait().unwrap();
         }
         std::thread::sleep(Duration::from_millis(if plan.is_some() && killed.is_none() { 2 } else { 10 }));
@@ -190,7 +200,7 @@ pub fn run(env: &Env, args: &[&str], plan: Option<KillPlan>, limit: Duration) ->
     let stdout = out_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
     let stderr = err_rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
     let report = stdout.lines().rev().find_map(|l| serde_json::from_str::<Value>(l).ok()).unwrap_or(Value::Null);
-    Outcome { code: status.code(), report, stdout, stderr, elapsed: start.elapsed(), killed, orphans }
+    Outcome { code: status.code(), report, stdout, stderr, elapsed: start.elapsed(), killed, timed_out: killed_at_limit, orphans }
 }
 
 /// Wait for `procs` to end; SIGKILL those still running after `limit`.

@@ -201,6 +201,16 @@ pub fn differences(rec: &Record, a: (&str, &Path), b: (&str, &Path)) -> Vec<Stri
     out
 }
 
+/// Files under `root` (outside partial and excluded names) whose bytes no
+/// person wrote: a truncated transfer that took a real name.
+pub fn foreign(rec: &Record, label: &str, root: &Path) -> Vec<String> {
+    fs::synced_view(root)
+        .into_iter()
+        .filter(|(_, e)| !rec.by_hash.contains_key(&e.hash))
+        .map(|(rel, e)| format!("{label}:{rel:?} ({} B no person wrote)", e.len))
+        .collect()
+}
+
 /// Stray partial files under `root`.
 pub fn partials(label: &str, root: &Path) -> Vec<String> {
     fs::walk(root).into_iter().filter(|f| fs::is_partial(f)).map(|f| format!("{label}:{f:?}")).collect()

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::proc::{self, KillPlan, KillTarget, Outcome};
 use super::world::World;
 
-const RUN_LIMIT: Duration = Duration::from_secs(240);
+const RUN_LIMIT: Duration = Duration::from_secs(150);
 const ORPHAN_LIMIT: Duration = Duration::from_secs(60);
 
 fn counts(r: &Value) -> (u64, u64, u64, u64) {
@@ -41,6 +41,13 @@ fn asks_resync(out: &Outcome) -> Option<String> {
     out.stderr.lines().find(|l| l.contains("--resync")).map(|l| l.to_string())
 }
 
+/// bisync's refusal to sync with an empty side or an empty saved listing.
+fn empty_listing(out: &Outcome) -> Option<String> {
+    let e = out.report["error"].as_str()?;
+    let i = e.find("Empty current Path").or_else(|| e.find("Empty prior Path"))?;
+    Some(e[i..].split('.').next().unwrap_or("").to_string())
+}
+
 fn busy(out: &Outcome) -> bool {
     let text = format!("{} {}", out.report["error"].as_str().unwrap_or(""), out.stderr);
     text.contains("being synced") || text.contains("locked by another sync")
@@ -59,7 +66,9 @@ fn summary(args: &[String], out: &Outcome) -> String {
         if let Some(b) = r["blocked"]["reason"].as_str() {
             s.push_str(&format!(", blocked {b}: {}", r["blocked"]["message"].as_str().unwrap_or("")));
         }
-        if let Some(e) = r["error"].as_str() {
+        if let Some(t) = &out.timed_out {
+            s.push_str(&format!(", {t}"));
+        } else if let Some(e) = r["error"].as_str() {
             s.push_str(&format!(", error: {e}"));
         } else if r.is_null() {
             s.push_str(&format!(", stderr: {}", out.stderr.trim().lines().last().unwrap_or("")));
@@ -98,12 +107,13 @@ impl World {
         let mut orphans: Vec<proc::Proc> = Vec::new();
         let mut last = (None, Value::Null);
         for _ in 0..10 {
+            self.restart_if_spinning();
+            self.mark_seen();
             let alive: Vec<String> = orphans.iter().filter(|o| o.alive()).map(|o| format!("{} (pid {})", o.what, o.pid)).collect();
             if !alive.is_empty() {
                 self.stats.orphans_alive += 1;
-                self.say(format!("still running from the killed wsync: {alive:?}"));
+                self.say(format!("still running from the killed wsync as the next run starts: {alive:?}"));
             }
-            self.mark_seen();
             let planned = plan.take();
             let had_plan = planned.is_some();
             let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
@@ -121,6 +131,10 @@ impl World {
                 }
                 orphans.extend(out.orphans.iter().cloned());
                 args = plain.clone();
+            } else if let Some(t) = &out.timed_out {
+                self.stats.timeouts += 1;
+                self.note(format!("a run hung: {t}"));
+                self.restart_test_server("a run hit the time limit");
             }
             if let Some(text) = asks_resync(&out) {
                 self.stats.resyncs += 1;
@@ -190,14 +204,15 @@ impl World {
                     self.stats.busy_after_kill += 1;
                     proc::settle(&orphans, ORPHAN_LIMIT);
                 }
-                _ if out.report["error"].as_str().unwrap_or("").contains("Empty current Path") && !ran.contains(&"--confirm-deletes".to_string()) => {
-                    // One side is empty: bisync refuses, and wsync reports a
-                    // plain failure that offers no way on.
+                _ if empty_listing(&out).is_some() && !ran.contains(&"--confirm-deletes".to_string()) => {
+                    // One side (or its saved listing) is empty: bisync refuses,
+                    // and wsync reports a plain failure that offers no way on.
                     self.stats.failed_runs += 1;
                     self.stats.stuck += 1;
                     let real = self.pending.any_real_mass_delete(self.max_delete);
+                    let what = empty_listing(&out).unwrap_or_default();
                     self.fail(format!(
-                        "stuck: an emptied side fails every sync (exit {:?}, not blocked, no --confirm-deletes offered; the person {} delete most files); the person tries --confirm-deletes",
+                        "stuck: an emptied side fails every sync (\"{what}\", exit {:?}, not blocked, no --confirm-deletes offered; the person {} delete most files); the person tries --confirm-deletes",
                         out.code,
                         if real { "did" } else { "did not" }
                     ));
