@@ -15,6 +15,10 @@ use crate::events::SyncEvent;
 use crate::rclone::Output;
 use crate::report::{BlockedReason, ConflictReport, SyncReport, SyncResult};
 
+/// Folders with at most this many files are not guarded against "every
+/// file changed".
+const SMALL_FOLDER: u64 = 20;
+
 /// What one bisync run left: its output and what it logged.
 pub struct Pass {
     pub out: Output,
@@ -103,7 +107,7 @@ fn total_of(job: &Job, side: Path) -> u64 {
 
 /// The guard stopped the run: tell moves from deletions and ask the gate
 /// about what would vanish.
-fn judge_deletes(job: &Job, p: &Pass, side: Path, total: u64) -> Result<std::result::Result<Allow, crate::report::BlockedReport>> {
+fn judge_deletes(job: &Job, p: &Pass, side: Path, count: u64, total: u64) -> Result<std::result::Result<Allow, crate::report::BlockedReport>> {
     let i = if side == Path::One { 0 } else { 1 };
     let prior = records::prior(&job.workdir, side).unwrap_or(super::listings::Listing { path: Default::default(), header: String::new(), entries: Vec::new() });
     let moves = renames::find(job, side, &prior, &p.deleted[i], &p.created[i])?;
@@ -112,7 +116,12 @@ fn judge_deletes(job: &Job, p: &Pass, side: Path, total: u64) -> Result<std::res
         .iter()
         .map(|s| {
             let n = p.deleted[if *s == Path::One { 0 } else { 1 }].len();
-            renames::allowance(n, if *s == side { total } else { total_of(job, *s) })
+            if *s == side {
+                // bisync's own figures for the side it stopped on.
+                renames::allowance(count.max(n as u64) as usize, total)
+            } else {
+                renames::allowance(n, total_of(job, *s))
+            }
         })
         .max()
         .unwrap_or(100);
@@ -150,25 +159,20 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<After> {
     records::restore_errored(&job.workdir)?;
     job.phase("Syncing");
     let mut p = pass(job, &[], Allow::Limit, report)?;
-    // A stopped run is judged, then run once more within what was allowed;
-    // deletions that grew in between stop it again.
-    for attempt in 0..2 {
-        let allow = match classify(&p.out) {
+    // Each guard that stops the run is judged once; the run goes again
+    // within what was allowed. A guard that stops it again means the sides
+    // changed meanwhile.
+    let (mut percent, mut force) = (None::<u64>, false);
+    let (mut judged_deletes, mut judged_all) = (false, false);
+    for _ in 0..3 {
+        match classify(&p.out) {
             Outcome::Ok => break,
-            Outcome::TooManyDeletes { side, total, .. } if attempt == 0 => match judge_deletes(job, &p, side, total)? {
-                Ok(allow) => allow,
-                Err(b) => return blocked(report, b),
-            },
-            Outcome::AllChanged if attempt == 0 => {
-                let stop = Stop {
-                    reason: BlockedReason::AllChanged,
-                    message: "every file on one side changed since the last sync, which usually means a clock, mount or account problem rather than real edits".into(),
-                    files: Vec::new(),
-                    total: None,
-                };
-                match guards::decide(job, stop)? {
-                    Verdict::Proceed => Allow::Force,
-                    Verdict::Blocked(b) => return blocked(report, b),
+            Outcome::TooManyDeletes { side, count, total } if !judged_deletes => {
+                judged_deletes = true;
+                match judge_deletes(job, &p, side, count, total)? {
+                    Ok(Allow::Percent(x)) => percent = Some(percent.unwrap_or(0).max(x)),
+                    Ok(_) => {}
+                    Err(b) => return blocked(report, b),
                 }
             }
             Outcome::TooManyDeletes { side, total, .. } => {
@@ -181,6 +185,35 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<After> {
                 };
                 return blocked(report, guards::block(job, stop, None)?);
             }
+            Outcome::AllChanged if !judged_all => {
+                judged_all = true;
+                // --force also lifts the delete guard: judge deletions first.
+                for side in [Path::One, Path::Two] {
+                    let i = if side == Path::One { 0 } else { 1 };
+                    let total = total_of(job, side);
+                    if !judged_deletes && p.deleted[i].len() as u64 * 100 > total * u64::from(job.folder.max_delete_percent) {
+                        judged_deletes = true;
+                        if let Err(b) = judge_deletes(job, &p, side, p.deleted[i].len() as u64, total)? {
+                            return blocked(report, b);
+                        }
+                    }
+                }
+                // A small folder whose every file was edited is no sign of
+                // a clock or mount problem (and changes keep old versions).
+                if total_of(job, Path::One).max(total_of(job, Path::Two)) > SMALL_FOLDER {
+                    let stop = Stop {
+                        reason: BlockedReason::AllChanged,
+                        message: "every file on one side changed since the last sync, which usually means a clock, mount or account problem rather than real edits".into(),
+                        files: Vec::new(),
+                        total: None,
+                    };
+                    if let Verdict::Blocked(b) = guards::decide(job, stop)? {
+                        return blocked(report, b);
+                    }
+                }
+                force = true;
+            }
+            Outcome::AllChanged => return Err(Error::Remote("every file changed again while the sync ran; sync again".into())),
             Outcome::EmptyNow(side) => return emptied::handle(job, side, report).map(|_| After::Done),
             Outcome::EmptyBefore => return Ok(After::Merge),
             Outcome::PriorLock => {
@@ -193,12 +226,16 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<After> {
             Outcome::Critical(detail) => return blocked(report, guards::critical(&job.folder.id, &detail)),
             Outcome::Interrupted => return Err(Error::Interrupted),
             Outcome::Failed(text) => return Err(crate::remote::classify_error(&text).into_error(&job.remote)),
-            Outcome::AllChanged => return Err(Error::Remote("every file changed again while the sync ran; sync again".into())),
+        }
+        let allow = if force {
+            Allow::Force
+        } else {
+            percent.map(Allow::Percent).unwrap_or(Allow::Limit)
         };
         p = pass(job, &[], allow, report)?;
     }
-    if let Outcome::TooManyDeletes { .. } | Outcome::AllChanged = classify(&p.out) {
-        return Err(Error::Busy("files kept being deleted while the sync ran; sync again".into()));
+    if classify(&p.out) != Outcome::Ok {
+        return Err(Error::Busy("the files kept changing while the sync ran; sync again".into()));
     }
     settle_conflicts(job, p.conflicts, report)?;
     Ok(After::Done)

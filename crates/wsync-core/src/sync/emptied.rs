@@ -145,3 +145,30 @@ fn keep_away(job: &Job, emptied: Path, files: &[String], report: &mut SyncReport
     }
     Ok(())
 }
+
+/// Remove the partial transfer files a killed run left on both sides (they
+/// are never synced, so nothing else would).
+pub fn sweep_partials(job: &Job) {
+    fn walk(dir: &std::path::Path, n: &mut usize) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => walk(&p, n),
+                Ok(_) if p.to_string_lossy().ends_with(super::job::PARTIAL_SUFFIX) => {
+                    if std::fs::remove_file(&p).is_ok() {
+                        *n += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut n = 0;
+    walk(&job.local, &mut n);
+    let pattern = format!("*{}", super::job::PARTIAL_SUFFIX);
+    let _ = job.rclone("delete").arg(&job.remote.root).args(["--include", &pattern]).run(Some(job.cancel), &mut |_| {});
+    if n > 0 {
+        job.warn(format!("removed {n} partial file(s) left on this computer by a sync that was killed"));
+    }
+}

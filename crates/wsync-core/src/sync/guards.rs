@@ -51,6 +51,11 @@ pub fn decide(job: &Job, stop: Stop) -> Result<Verdict> {
     let covers = |p: &Option<PendingDeletions>| {
         p.as_ref().map(|p| p.reason == stop.reason.key() && wanted.iter().all(|f| p.files.binary_search(f).is_ok())).unwrap_or(false)
     };
+    // Deletions a confirmation covered earlier that this run meets again
+    // (a run that stopped after the confirmation, a pull before).
+    if covers(&st.confirmed) {
+        return Ok(Verdict::Proceed);
+    }
     let mut note = None;
     if job.opts.confirm_deletes {
         let shown = match (&job.opts.confirm_token, &st.pending) {
@@ -72,9 +77,6 @@ pub fn decide(job: &Job, stop: Stop) -> Result<Verdict> {
         if note.is_none() && shown.is_some() {
             note = Some("more files would be deleted now than were shown; review the new list".to_string());
         }
-    } else if covers(&st.confirmed) {
-        // Deletions confirmed earlier that this run meets again.
-        return Ok(Verdict::Proceed);
     }
     Ok(Verdict::Blocked(block(job, stop, note)?))
 }
@@ -89,7 +91,7 @@ pub fn block(job: &Job, stop: Stop, note: Option<String>) -> Result<BlockedRepor
     let id = job.folder.id.clone();
     let deletes = !files.is_empty();
     let fix = if deletes {
-        format!("{}; otherwise restore the files, or run `wsync sync {id} --resync` to merge both sides again (nothing is deleted)", Fix::ConfirmDeletes { folder: id.clone() }.cli())
+        format!("{}; otherwise put the files back where they were deleted (nothing is deleted until you confirm)", Fix::ConfirmDeletes { folder: id.clone() }.cli())
     } else {
         Fix::ConfirmDeletes { folder: id.clone() }.cli()
     };

@@ -154,6 +154,8 @@ fn run(
         ));
     }
     let workdir = paths::workdir(&folder.id);
+    // A run that did not end cleanly left its owner file behind.
+    let killed_before = lock::owner_file(&workdir).exists();
     if let Some(pid) = lock::end_orphaned_child(&workdir) {
         sink.emit(SyncEvent::Warning { folder: folder.id.clone(), message: format!("ended rclone process {pid}, left running by a sync that was killed") });
     }
@@ -174,6 +176,9 @@ fn run(
         local_versions: crate::versions::new_run_dir(&folder.id),
         cloud_versions,
     };
+    if killed_before {
+        emptied::sweep_partials(&job);
+    }
     if let StaleLocks::Removed(pids) = clear_stale_bisync_locks(&job.workdir, &folder.id)? {
         job.warn(format!("removed a lock left by a sync that did not finish (process {pids:?} is gone)"));
     }
