@@ -1,10 +1,22 @@
 // Plain words for states, sizes, times and progress. Pure functions: `now`
 // is passed in so that tests (and the ticking clock) decide what "now" is.
 
-import type { FolderView, Progress, SyncResult } from './types';
+import type { FolderView, Progress, SyncDirection, SyncResult } from './types';
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A message of the app as a sentence: the core words its messages and fixes
+ * as lowercase clauses ("the cloud folder is empty; …"), as the terminal
+ * shows them after "blocked:". Capitalised, with a full stop if it has none.
+ */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return '';
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?…]$/.test(s) ? s : `${s}.`;
 }
 
 const UNITS = ['KB', 'MB', 'GB', 'TB'];
@@ -163,9 +175,21 @@ export function lastSyncText(f: FolderView, now: number = Date.now()): string {
 }
 
 export function nextSyncText(f: FolderView, now: number = Date.now()): string {
-  if (f.state === 'paused') return 'Timed syncs are paused';
+  if (f.state === 'paused' || f.paused) return 'Timed syncs are paused';
   if (!f.nextSync) return '';
   return `Next sync ${timeUntil(f.nextSync, now)}`;
+}
+
+/** The arrow between a folder's two paths on its card, and what it says. */
+export function directionArrow(direction: SyncDirection): { arrow: string; label: string } {
+  switch (direction) {
+    case 'pull':
+      return { arrow: '←', label: 'follows' };
+    case 'push':
+      return { arrow: '→', label: 'copies its files up to' };
+    default:
+      return { arrow: '⇄', label: 'synced with' };
+  }
 }
 
 /** The last part of a path, for names built from a folder. */

@@ -12,6 +12,7 @@ import type {
   AppSettings,
   ConflictPreview,
   ConflictView,
+  ErrorCode,
   FirstSyncPreview,
   FolderDraft,
   FolderSettings,
@@ -21,29 +22,44 @@ import type {
   Overview,
   ProviderInfo,
   RemoteEntry,
+  VersionSide,
   VersionView,
 } from './types';
 
 export type * from './types';
 
+/**
+ * Every error code the app sends (the generated `ErrorCode`): a code added on
+ * the Rust side fails the type check here until it is listed.
+ */
+const APP_ERROR_CODES: Record<ErrorCode, true> = {
+  config: true,
+  'unknown-folder': true,
+  'invalid-input': true,
+  rclone: true,
+  secret: true,
+  keychain: true,
+  'needs-login': true,
+  'local-folder': true,
+  remote: true,
+  offline: true,
+  'auth-failed': true,
+  'rate-limited': true,
+  busy: true,
+  interrupted: true,
+  paused: true,
+  io: true,
+};
+
+/** The two codes the wrapper makes up: the page runs outside the app, or the error had no code. */
+export type UiErrorCode = 'no-app' | 'unknown';
+
 /** Error codes the app sends (docs/ipc.md) plus the two the wrapper makes up. */
-export const ERROR_CODES = [
-  'config',
-  'unknown-folder',
-  'rclone',
-  'secret',
-  'keychain',
-  'needs-login',
-  'local-folder',
-  'remote',
-  'busy',
-  'interrupted',
-  'io',
-  'invalid-input',
-  // Made up here: the page runs outside the app, or the error had no code.
+export const ERROR_CODES: readonly (ErrorCode | UiErrorCode)[] = [
+  ...(Object.keys(APP_ERROR_CODES) as ErrorCode[]),
   'no-app',
   'unknown',
-] as const;
+];
 
 const NO_DETAILS = 'Something went wrong, and the app gave no details.';
 
@@ -125,7 +141,13 @@ export const resolveAll = (folder: string, keep: Keep) => call<number>('resolve_
 export const openPath = (folder: string, path?: string) =>
   call<void>('open_path', path === undefined ? { folder } : { folder, path });
 
-export const confirmDeletes = (folder: string) => call<void>('confirm_deletes', { folder });
+/**
+ * Go ahead with the deletions shown. `token` is the blocked view's
+ * `confirmToken`: the confirmation then applies to exactly that list, and if
+ * the list changed meanwhile the folder blocks again with the new one.
+ */
+export const confirmDeletes = (folder: string, token?: string) =>
+  call<void>('confirm_deletes', token === undefined ? { folder } : { folder, token });
 export const keepEverything = (folder: string) => call<void>('keep_everything', { folder });
 
 export const activity = (folder?: string, limit?: number) =>
@@ -133,8 +155,9 @@ export const activity = (folder?: string, limit?: number) =>
 
 export const listVersions = (folder: string, path?: string) =>
   call<VersionView[]>('list_versions', path === undefined ? { folder } : { folder, path });
-export const restoreVersion = (folder: string, path: string, keptAt: string) =>
-  call<void>('restore_version', { folder, path, keptAt });
+/** Puts back the version of `path` kept at `keptAt` on `side` (this computer's or the cloud's). */
+export const restoreVersion = (folder: string, path: string, keptAt: string, side: VersionSide) =>
+  call<void>('restore_version', { folder, path, keptAt, side });
 
 export const getSettings = (folder: string) => call<FolderSettings>('get_settings', { folder });
 export const saveSettings = (folder: string, settings: FolderSettings) =>

@@ -1,166 +1,73 @@
-// The types of docs/ipc.md, one to one. Times are RFC 3339 strings.
+// The types of docs/ipc.md. Times are RFC 3339 strings.
+//
+// Everything the app sends to the window is generated from the Rust core by
+// ts-rs into ./bindings (`cargo test -p wsync-core` writes them; never edit
+// them by hand) and re-exported here, so that these types cannot drift from
+// the app's. `npm run build` and `npm test` type-check the UI against them.
+// Only the types the app does not generate are written out below.
 
-export type FolderState =
-  | 'idle'
-  | 'syncing'
-  | 'paused'
-  | 'conflicts'
-  | 'needs-login'
-  | 'blocked'
-  | 'error'
-  | 'offline';
+export type { AccountInfo } from './bindings/AccountInfo';
+export type { BlockedReason } from './bindings/BlockedReason';
+export type { BlockedView } from './bindings/BlockedView';
+export type { ChangeRecord } from './bindings/ChangeRecord';
+export type { ConflictPreview } from './bindings/ConflictPreview';
+export type { ConflictView } from './bindings/ConflictView';
+export type { DiffLine } from './bindings/DiffLine';
+export type { DiffOp } from './bindings/DiffOp';
+export type { Direction } from './bindings/Direction';
+export type { ErrorCode } from './bindings/ErrorCode';
+export type { FieldInfo } from './bindings/FieldInfo';
+export type { FileAction } from './bindings/FileAction';
+export type { FileKind } from './bindings/FileKind';
+export type { FirstSyncPreview } from './bindings/FirstSyncPreview';
+export type { Fix } from './bindings/Fix';
+export type { FolderDraft } from './bindings/FolderDraft';
+export type { FolderSettings } from './bindings/FolderSettings';
+export type { FolderState } from './bindings/FolderState';
+export type { FolderView } from './bindings/FolderView';
+export type { Progress } from './bindings/Progress';
+export type { ProviderInfo } from './bindings/ProviderInfo';
+export type { RemoteEntry } from './bindings/RemoteEntry';
+export type { SideInfo } from './bindings/SideInfo';
+export type { SyncDirection } from './bindings/SyncDirection';
+export type { SyncResult } from './bindings/SyncResult';
+export type { Version } from './bindings/Version';
+export type { VersionSide } from './bindings/VersionSide';
 
-export type SyncResult = 'ok' | 'conflicts' | 'blocked' | 'failed';
+import type { ChangeRecord } from './bindings/ChangeRecord';
+import type { FolderView } from './bindings/FolderView';
+import type { Version } from './bindings/Version';
+
+/** One file a sync copied or deleted (`activity`, `engine://activity`). */
+export type ActivityItem = ChangeRecord;
+/** One kept version of a file (`list_versions`). */
+export type VersionView = Version;
+
+// ---- Not generated -------------------------------------------------------
+
+/** Which side a conflict resolution keeps (`resolve_conflict`, `resolve_all`). */
 export type Keep = 'local' | 'remote' | 'both';
+
+/**
+ * The conflict policies the UI offers. `FolderSettings.conflictResolve` and
+ * `FolderDraft.conflictResolve` are plain strings in the bindings.
+ */
 export type ConflictPolicy = 'ask' | 'newer' | 'local' | 'remote';
-
-export interface Progress {
-  bytes: number;
-  totalBytes: number;
-  filesDone: number;
-  filesTotal: number;
-  etaSeconds?: number;
-  current: string[];
-}
-
-export interface BlockedView {
-  reason: string;
-  message: string;
-  fix: string;
-  wouldDelete?: number;
-  files: string[];
-}
-
-export interface FolderView {
-  id: string;
-  provider: string;
-  providerName: string;
-  localPath: string;
-  remotePath: string;
-  state: FolderState;
-  lastSync?: string;
-  lastResult?: SyncResult;
-  lastError?: string;
-  nextSync?: string;
-  progress?: Progress;
-  conflicts: number;
-  blocked?: BlockedView;
-}
 
 export interface AppSettings {
   notifications: boolean;
   autostart: boolean;
 }
 
+/** `get_overview` (built by the Tauri app, not by the core). */
 export interface Overview {
   folders: FolderView[];
   app: AppSettings;
 }
 
-export interface SideInfo {
-  size: number;
-  modified: string;
-}
-
-export type PreviewKind = 'text' | 'image' | 'other';
-
-export interface ConflictView {
-  id: number;
-  folder: string;
-  path: string;
-  localCopy: string;
-  remoteCopy: string;
-  local: SideInfo;
-  remote: SideInfo;
-  foundAt: string;
-  kind: PreviewKind;
-}
-
-export interface DiffLine {
-  op: 'same' | 'add' | 'del';
-  text: string;
-}
-
-export interface ConflictPreview {
-  kind: PreviewKind;
-  diff?: DiffLine[];
-  localImage?: string;
-  remoteImage?: string;
-  mime?: string;
-}
-
-export interface ActivityItem {
-  folder: string;
-  path: string;
-  direction: 'toLocal' | 'toRemote';
-  action: 'copied' | 'deleted';
-  at: string;
-  size?: number;
-}
-
-export interface VersionView {
-  path: string;
-  keptAt: string;
-  size: number;
-}
-
-export interface FolderSettings {
-  interval: number;
-  watch: boolean;
-  exclude: string[];
-  conflictResolve: ConflictPolicy;
-  maxDeletePercent: number;
-  keepVersionsDays: number;
-}
-
-export type FieldKind = 'text' | 'url' | 'number' | 'secret' | 'select' | 'checkbox';
-
-export interface FieldInfo {
-  key: string;
-  label: string;
-  kind: FieldKind;
-  required: boolean;
-  options?: string[];
-  placeholder?: string;
-  help?: string;
-}
-
-export interface ProviderInfo {
-  key: string;
-  name: string;
-  /** One line under the name on the set-up page; nothing is shown without it. */
-  description?: string;
-  oauth: boolean;
-  fields: FieldInfo[];
-}
-
-export interface FolderDraft {
-  id: string;
-  provider: string;
-  localPath: string;
-  remotePath: string;
-  fields: Record<string, string>;
-  conflictResolve: string;
-  interval: number;
-}
-
-export interface RemoteEntry {
-  name: string;
-  isDir: boolean;
-}
-
-export interface FirstSyncPreview {
-  toLocal: number;
-  toRemote: number;
-  conflicts: number;
-}
-
-export interface AccountInfo {
-  account?: string;
-}
-
 export type Page = 'status' | 'setup' | 'conflicts' | 'blocked' | 'activity' | 'versions' | 'settings';
 
+/** `app://navigate`. */
 export interface NavigateRequest {
   page: Page;
   folder?: string;

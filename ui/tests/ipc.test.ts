@@ -69,14 +69,20 @@ describe('commands', () => {
     await ipc.syncNow();
     await ipc.syncNow('notes');
     await ipc.resolveAll('notes', 'both');
-    await ipc.restoreVersion('notes', 'a.md', '2026-11-25T14:32:00Z');
+    await ipc.restoreVersion('notes', 'a.md', '2026-11-25T14:32:00Z', 'remote');
+    await ipc.confirmDeletes('archive', '5f1c0a9e3b2d4c71');
+    await ipc.confirmDeletes('archive');
+    await ipc.keepEverything('archive');
     await ipc.activity(undefined, 50);
     await ipc.setAppSettings({ autostart: true });
     expect(vi.mocked(invoke).mock.calls).toEqual([
       ['sync_now', {}],
       ['sync_now', { folder: 'notes' }],
       ['resolve_all', { folder: 'notes', keep: 'both' }],
-      ['restore_version', { folder: 'notes', path: 'a.md', keptAt: '2026-11-25T14:32:00Z' }],
+      ['restore_version', { folder: 'notes', path: 'a.md', keptAt: '2026-11-25T14:32:00Z', side: 'remote' }],
+      ['confirm_deletes', { folder: 'archive', token: '5f1c0a9e3b2d4c71' }],
+      ['confirm_deletes', { folder: 'archive' }],
+      ['keep_everything', { folder: 'archive' }],
       ['activity', { limit: 50 }],
       ['set_app_settings', { autostart: true }],
     ]);

@@ -62,7 +62,7 @@ describe('Settings page', () => {
 
   it('logs a password provider in again, and switches app settings', async () => {
     vi.mocked(ipc.getOverview).mockResolvedValue(overviewFixture([folder({ state: 'needs-login' })]));
-    vi.mocked(ipc.testConnection).mockResolvedValue({ account: 'ada' });
+    vi.mocked(ipc.testConnection).mockResolvedValue({ account: 'ada', stored: true });
     renderAt('#/settings/workspace');
     const submit = await screen.findByTestId('login-password');
     fireEvent.click(submit);

@@ -63,9 +63,9 @@ describe('setup draft reducer', () => {
   });
 
   it('drops the login when a provider field changes, and only then', () => {
-    const s = run(initialSetupState(webdav), { type: 'account', account: { account: 'ada' } });
-    expect(run(s, { type: 'remotePath', path: 'Notes' }, { type: 'policy', policy: 'local' }).account).toEqual({ account: 'ada' });
-    expect(run(s, { type: 'field', key: 'vendor', value: 'nextcloud' }).account).toEqual({ account: 'ada' });
+    const s = run(initialSetupState(webdav), { type: 'account', account: { account: 'ada', stored: false } });
+    expect(run(s, { type: 'remotePath', path: 'Notes' }, { type: 'policy', policy: 'local' }).account).toEqual({ account: 'ada', stored: false });
+    expect(run(s, { type: 'field', key: 'vendor', value: 'nextcloud' }).account).toEqual({ account: 'ada', stored: false });
     expect(run(s, { type: 'field', key: 'user', value: 'bob' }).account).toBeUndefined();
   });
 });
@@ -93,7 +93,7 @@ describe('useSetupDraft', () => {
     expect(Object.keys(result.current.state.errors).sort()).toEqual(['login', 'remotePath']);
     expect(result.current.state.errors.login).toBe('Log in to Dropbox first.');
     act(() => {
-      result.current.setAccount({ account: 'ada@example.com' });
+      result.current.setAccount({ account: 'ada@example.com', stored: false });
       result.current.clearError('login');
       result.current.setRemotePath('Docs');
     });

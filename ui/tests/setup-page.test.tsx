@@ -32,10 +32,10 @@ const noCommandCalled = () => {
 };
 
 describe('Setup page', () => {
-  it('shows each provider with the description the app sends, and only the name without one', async () => {
+  it('shows each provider with the description the app sends, and only the name with an empty one', async () => {
     vi.mocked(ipc.providers).mockResolvedValue([
       ...providersFixture().filter((p) => p.key === 'webdav'),
-      { key: 'plain', name: 'Plain', oauth: false, fields: [] },
+      { key: 'plain', name: 'Plain', description: '', oauth: false, fields: [] },
     ]);
     renderAt('#/setup');
     const webdav = await screen.findByTestId('provider-webdav');
@@ -75,7 +75,7 @@ describe('Setup page', () => {
   });
 
   it('tests the connection, previews the first sync and starts syncing', async () => {
-    vi.mocked(ipc.testConnection).mockResolvedValue({ account: 'ada' });
+    vi.mocked(ipc.testConnection).mockResolvedValue({ account: 'ada', stored: false });
     vi.mocked(ipc.previewFirstSync).mockResolvedValue({ toLocal: 128, toRemote: 12, conflicts: 3 });
     vi.mocked(ipc.addFolder).mockResolvedValue(folder({ id: 'team-notes' }));
     await chooseWebdav();
@@ -119,7 +119,7 @@ describe('Setup page', () => {
 
   it('logs in to an OAuth provider, picks the local folder and browses the cloud', async () => {
     vi.mocked(ipc.pickLocalFolder).mockResolvedValue('/home/ada/Projects');
-    vi.mocked(ipc.loginOauth).mockResolvedValue({ account: 'ada@example.com' });
+    vi.mocked(ipc.loginOauth).mockResolvedValue({ account: 'ada@example.com', stored: true });
     vi.mocked(ipc.browseRemote).mockImplementation(async (_d, path) =>
       path === '' ? [{ name: 'Docs', isDir: true }, { name: 'a.txt', isDir: false }] : [],
     );

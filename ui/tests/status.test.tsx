@@ -70,11 +70,22 @@ describe('Status page', () => {
         folder({
           id: 'archive',
           state: 'blocked',
-          blocked: { reason: 'max-delete', message: '312 of 540 files were deleted in the cloud.', fix: '', wouldDelete: 312, files: [] },
+          blocked: {
+            reason: 'too-many-deletes',
+            message: '312 of 540 files were deleted in the cloud',
+            fix: 'if the deletions are wanted, confirm them',
+            actions: [
+              { action: 'confirm-deletes', folder: 'archive' },
+              { action: 'resync', folder: 'archive' },
+            ],
+            wouldDelete: 312,
+            files: [],
+            confirmToken: 'c0ffee',
+          },
         }),
       ]),
     );
-    vi.mocked(ipc.loginOauth).mockResolvedValue({ account: 'ada@example.com' });
+    vi.mocked(ipc.loginOauth).mockResolvedValue({ account: 'ada@example.com', stored: true });
     renderAt('#/status');
     const login = await screen.findByTestId('login-notes');
     expect(login).toHaveTextContent('Log in to Dropbox');

@@ -72,11 +72,16 @@ function sampleFolders() {
       lastResult: 'blocked',
       nextSync: undefined,
       blocked: {
-        reason: 'max-delete',
+        reason: 'too-many-deletes',
         message: '312 of 540 files (58%) were deleted in Cloudflare R2 since the last sync, more than the 50% you allow.',
-        fix: 'If you meant to delete them, let the sync go ahead; if not, keep everything and the files are copied back.',
+        fix: 'If the deletions are wanted, confirm them; otherwise choose "Keep everything" to merge both sides again (nothing is deleted).',
+        actions: [
+          { action: 'confirm-deletes', folder: 'archive' },
+          { action: 'resync', folder: 'archive' },
+        ],
         wouldDelete: 312,
         files: Array.from({ length: 40 }, (_, i) => `2025/invoices/invoice-${String(i + 1).padStart(3, '0')}.pdf`),
+        confirmToken: '5f1c0a9e3b2d4c71',
       },
     }),
     folder({
@@ -162,19 +167,19 @@ function samplePreviews(): Record<number, ConflictPreview> {
 function sampleActivity(): ActivityItem[] {
   return [
     { folder: 'workspace', path: 'notes/meeting-2026-11-25.md', direction: 'toRemote', action: 'copied', at: ago(2 * MIN), size: 4_210 },
-    { folder: 'workspace', path: 'drafts/old-idea.md', direction: 'toLocal', action: 'deleted', at: ago(2 * MIN) },
+    { folder: 'workspace', path: 'drafts/old-idea.md', direction: 'toLocal', action: 'deleted', at: ago(2 * MIN), size: null },
     { folder: 'workspace', path: 'reports/2026-11.pdf', direction: 'toLocal', action: 'copied', at: ago(9 * MIN), size: 1_804_331 },
     { folder: 'notes', path: 'plans/q1-roadmap.md', direction: 'toLocal', action: 'copied', at: ago(14 * MIN), size: 2_302 },
     { folder: 'notes', path: 'todo.txt', direction: 'toRemote', action: 'copied', at: ago(62 * MIN), size: 311 },
-    { folder: 'notes', path: 'scratch.txt', direction: 'toRemote', action: 'deleted', at: ago(65 * MIN) },
+    { folder: 'notes', path: 'scratch.txt', direction: 'toRemote', action: 'deleted', at: ago(65 * MIN), size: null },
   ];
 }
 
 const sampleVersions = (): VersionView[] => [
-  { path: 'plans/q1-roadmap.md', keptAt: ago(14 * MIN), size: 2_101 },
-  { path: 'todo.txt', keptAt: ago(2 * 60 * MIN), size: 298 },
-  { path: 'drafts/old-idea.md', keptAt: ago(26 * 60 * MIN), size: 1_520 },
-  { path: 'images/cover.png', keptAt: ago(4 * 24 * 60 * MIN), size: 177_012 },
+  { path: 'plans/q1-roadmap.md', keptAt: ago(14 * MIN), size: 2_101, side: 'local' },
+  { path: 'todo.txt', keptAt: ago(2 * 60 * MIN), size: 298, side: 'remote' },
+  { path: 'drafts/old-idea.md', keptAt: ago(26 * 60 * MIN), size: 1_520, side: 'local' },
+  { path: 'images/cover.png', keptAt: ago(4 * 24 * 60 * MIN), size: 177_012, side: 'remote' },
 ];
 
 const sampleTree = (): Record<string, RemoteEntry[]> => ({
@@ -182,11 +187,11 @@ const sampleTree = (): Record<string, RemoteEntry[]> => ({
     { name: 'Documents', isDir: true },
     { name: 'Photos', isDir: true },
     { name: 'openclaw-share', isDir: true },
-    { name: 'readme.txt', isDir: false },
+    { name: 'readme.txt', isDir: false, size: 1_204, modified: ago(3 * 24 * 60 * MIN) },
   ],
   Documents: [
     { name: 'Taxes', isDir: true },
-    { name: 'letter.odt', isDir: false },
+    { name: 'letter.odt', isDir: false, size: 18_430, modified: ago(9 * 24 * 60 * MIN) },
   ],
   'Documents/Taxes': [],
   Photos: [],

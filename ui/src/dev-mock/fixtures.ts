@@ -94,15 +94,26 @@ export function settingsFixture(over: Partial<FolderSettings> = {}): FolderSetti
   };
 }
 
+/** The app's display name of a folder id: "my-notes" → "My notes". */
+export function displayName(id: string): string {
+  const text = id.replace(/-/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** A WebDAV folder "workspace", in sync; `over` changes any part. */
 export function folder(over: Partial<FolderView> = {}): FolderView {
+  const id = over.id ?? 'workspace';
+  const state = over.state ?? 'idle';
   return {
-    id: 'workspace',
+    id,
+    name: displayName(id),
     provider: 'webdav',
     providerName: 'WebDAV',
     localPath: '~/Workspace',
     remotePath: 'openclaw-share',
-    state: 'idle',
+    direction: 'both',
+    state,
+    paused: state === 'paused',
     lastSync: ago(2 * MIN),
     lastResult: 'ok',
     nextSync: later(4 * MIN + 10_000),

@@ -5,7 +5,7 @@
 import type { ActivityItem, FolderDraft, FolderSettings, FolderView } from '../types';
 import { sleep, type Args, type Emit, type Handler } from './bridge';
 import type { MockData } from './data';
-import { later, MIN, providersFixture, settingsFixture } from './fixtures';
+import { displayName, later, MIN, providersFixture, settingsFixture } from './fixtures';
 
 const fail = (code: string, message: string) => Promise.reject({ code, message });
 
@@ -48,8 +48,8 @@ export function mockApp(d: MockData, emit: Emit): { handlers: Record<string, Han
       }
       return null;
     },
-    pause: (a) => (chosen(a).forEach((f) => setFolder(f.id, { state: 'paused', progress: undefined })), null),
-    resume: (a) => (chosen(a).forEach((f) => setFolder(f.id, { state: 'idle', nextSync: later(5 * MIN) })), null),
+    pause: (a) => (chosen(a).forEach((f) => setFolder(f.id, { state: 'paused', paused: true, progress: undefined })), null),
+    resume: (a) => (chosen(a).forEach((f) => setFolder(f.id, { state: 'idle', paused: false, nextSync: later(5 * MIN) })), null),
     list_conflicts: (a) => d.conflicts.filter((c) => !a.folder || c.folder === a.folder),
     conflict_preview: (a) => d.previews[a.id as number] ?? { kind: 'other' },
     resolve_conflict: (a) => {
@@ -68,11 +68,28 @@ export function mockApp(d: MockData, emit: Emit): { handlers: Record<string, Han
       return n;
     },
     open_path: () => null,
-    confirm_deletes: (a) => (settled(a.folder as string), null),
+    confirm_deletes: (a) => {
+      // Like the app: a confirmation applies to the list shown (its token); if
+      // the list changed meanwhile, the folder blocks again with the new one.
+      const b = folderOf(a)?.blocked;
+      if (b && a.token !== undefined && a.token !== b.confirmToken) {
+        setFolder(a.folder as string, {
+          blocked: {
+            ...b,
+            message: `${b.message.replace(/[.;].*$/, '')}; the files that would be deleted changed since they were shown; review the new list`,
+            confirmToken: `${b.confirmToken ?? ''}-2`,
+          },
+        });
+      } else settled(a.folder as string);
+      return null;
+    },
     keep_everything: (a) => (settled(a.folder as string), null),
     activity: (a) => d.activity.filter((x) => !a.folder || x.folder === a.folder).slice(0, (a.limit as number) ?? 100),
-    list_versions: () => d.versions,
-    restore_version: () => null,
+    list_versions: (a) => d.versions.filter((v) => !a.path || v.path === a.path),
+    restore_version: (a) =>
+      d.versions.some((v) => v.path === a.path && v.keptAt === a.keptAt && (a.side === undefined || v.side === a.side))
+        ? null
+        : fail('invalid-input', `No version of ${a.path} was kept at ${a.keptAt}${a.side ? ` on the ${a.side} side` : ''}.`),
     get_settings: (a) =>
       folderOf(a) ? d.settings.get(a.folder as string) ?? settingsFixture() : fail('unknown-folder', `There is no folder named "${a.folder}".`),
     save_settings: (a) => {
@@ -90,14 +107,16 @@ export function mockApp(d: MockData, emit: Emit): { handlers: Record<string, Han
       if (draft.fields.password === 'wrong' || draft.fields.secretAccessKey === 'wrong') {
         return fail('remote', 'The server refused the user name or password. Check them and try again.');
       }
-      return { account: draft.fields.user ? `${draft.fields.user}` : undefined };
+      // Like the app: typed secrets of an existing folder are stored once they work.
+      const stored = d.overview.folders.some((f) => f.id === draft.id) && Object.values(draft.fields).some((v) => v !== '');
+      return { account: draft.fields.user ? `${draft.fields.user}` : undefined, stored };
     },
     login_oauth: async (a) => {
       await sleep(1200);
       const draft = a.draft as FolderDraft;
       const f = d.overview.folders.find((x) => x.id === draft.id);
       if (f && f.state === 'needs-login') setFolder(f.id, { state: 'idle', lastError: undefined });
-      return { account: 'ada@example.com' };
+      return { account: 'ada@example.com', stored: true };
     },
     browse_remote: async (a) => {
       await sleep(250);
@@ -117,16 +136,26 @@ export function mockApp(d: MockData, emit: Emit): { handlers: Record<string, Han
       const p = providersFixture().find((x) => x.key === draft.provider);
       const f: FolderView = {
         id: draft.id,
+        name: displayName(draft.id),
         provider: draft.provider,
         providerName: p?.name ?? draft.provider,
         localPath: draft.localPath,
         remotePath: draft.remotePath,
+        direction: draft.direction ?? 'both',
         state: 'syncing',
+        paused: false,
         conflicts: 0,
         progress: { bytes: 0, totalBytes: 8_000_000, filesDone: 0, filesTotal: 140, etaSeconds: 40, current: [] },
       };
       d.overview.folders.push(f);
-      d.settings.set(f.id, settingsFixture({ interval: draft.interval, conflictResolve: draft.conflictResolve as FolderSettings['conflictResolve'] }));
+      d.settings.set(
+        f.id,
+        settingsFixture({
+          interval: draft.interval ?? 300,
+          conflictResolve: draft.conflictResolve,
+          ...(draft.exclude ? { exclude: [...settingsFixture().exclude, ...draft.exclude] } : {}),
+        }),
+      );
       return f;
     },
     remove_folder: (a) => ((d.overview.folders = d.overview.folders.filter((f) => f.id !== a.folder)), null),

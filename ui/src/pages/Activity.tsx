@@ -50,7 +50,7 @@ export function ActivityPage() {
                     </span>
                     <span class="path">{it.path}</span>
                     {it.action === 'deleted' && <span class="badge tone-bad">deleted</span>}
-                    {it.size !== undefined && it.action !== 'deleted' && (
+                    {it.size != null && it.action !== 'deleted' && (
                       <span class="muted size">
                         <Size bytes={it.size} />
                       </span>

@@ -6,7 +6,7 @@ import { useAction, useLoad } from '../hooks';
 import * as ipc from '../ipc';
 import { navigate } from '../route';
 import { useApp, usesOauth } from '../state';
-import type { ConflictPolicy, FolderSettings, FolderView } from '../types';
+import type { FolderSettings, FolderView } from '../types';
 import {
   DEFAULT_EXCLUDES,
   hasErrors,
@@ -38,7 +38,8 @@ interface Draft {
   interval: number;
   watch: boolean;
   exclude: string;
-  conflictResolve: ConflictPolicy;
+  /** One of the policies PolicyRadios offers (a plain string in FolderSettings). */
+  conflictResolve: string;
   maxDeletePercent: string;
   keepVersionsDays: string;
 }

@@ -1,5 +1,5 @@
 import { ErrorText, Notice, PageHeader, ProgressBar, StateDot } from '../components';
-import { lastSyncText, nextSyncText, plural, stateText, stateTone } from '../format';
+import { directionArrow, lastSyncText, nextSyncText, plural, sentence, stateText, stateTone } from '../format';
 import { useAction, useNow } from '../hooks';
 import * as ipc from '../ipc';
 import { loginAgain } from '../draft';
@@ -49,6 +49,7 @@ function FolderCard({ folder: f, now, providers }: { folder: FolderView; now: nu
   const syncError = errorFor('sync');
   const next = nextSyncText(f, now);
   const tone = stateTone(f);
+  const way = directionArrow(f.direction);
 
   return (
     <article class={`card folder tone-${tone}`} data-testid={`folder-card-${f.id}`} aria-labelledby={`folder-title-${f.id}`}>
@@ -60,7 +61,10 @@ function FolderCard({ folder: f, now, providers }: { folder: FolderView; now: nu
           </h2>
           <p class="paths muted">
             <span title={f.localPath}>{f.localPath}</span>
-            <span aria-label="synced with"> ⇄ </span>
+            <span aria-label={way.label} title={`This computer ${way.label} ${f.providerName}`}>
+              {' '}
+              {way.arrow}{' '}
+            </span>
             <span title={`${f.providerName}: ${f.remotePath}`}>
               {f.providerName}
               {f.remotePath ? `: ${f.remotePath}` : ''}
@@ -102,9 +106,8 @@ function FolderCard({ folder: f, now, providers }: { folder: FolderView; now: nu
       {f.state === 'blocked' && (
         <div class="banner warn" data-testid={`banner-${f.id}`}>
           <p>
-            {f.blocked?.message ??
-              'Sync stopped because it would have deleted many files.'}{' '}
-            Nothing was deleted.
+            {(f.blocked && sentence(f.blocked.message)) || 'Sync stopped because it would have deleted many files.'} Nothing
+            was deleted.
           </p>
           <a class="button primary" href={href('blocked', f.id)}>
             Review
@@ -132,7 +135,7 @@ function FolderCard({ folder: f, now, providers }: { folder: FolderView; now: nu
         >
           {f.state === 'syncing' ? 'Syncing…' : 'Sync now'}
         </button>
-        {f.state === 'paused' ? (
+        {f.paused || f.state === 'paused' ? (
           <button type="button" data-testid={`resume-${f.id}`} onClick={() => act('resume', () => ipc.resume(f.id))} disabled={busy === 'resume'}>
             Resume
           </button>

@@ -4,7 +4,14 @@ import { formatDateTime, timeAgo } from '../format';
 import { useAction, useLoad, useNow } from '../hooks';
 import * as ipc from '../ipc';
 import { useApp } from '../state';
-import type { FolderView, VersionView } from '../types';
+import type { FolderView, VersionSide, VersionView } from '../types';
+
+/** Where a version was kept. */
+const SIDE_LABEL: Record<VersionSide, string> = { local: 'This computer', remote: 'The cloud' };
+const SIDE_TITLE: Record<VersionSide, string> = {
+  local: 'Kept on this computer: a sync replaced or deleted it here',
+  remote: 'Kept in the cloud, beside the synced folder: a sync replaced or deleted it there',
+};
 
 export function VersionsPage({ folder }: { folder: string | undefined }) {
   const { overview } = useApp();
@@ -31,7 +38,7 @@ function FolderVersions({ folder }: { folder: FolderView }) {
 
   const restore = (v: VersionView, index: number) =>
     run(`restore-${index}`, async () => {
-      await ipc.restoreVersion(folder.id, v.path, v.keptAt);
+      await ipc.restoreVersion(folder.id, v.path, v.keptAt, v.side);
       setRestored(`${v.path} is back as it was on ${formatDateTime(v.keptAt, now)}.`);
       await list.reload();
     });
@@ -43,8 +50,8 @@ function FolderVersions({ folder }: { folder: FolderView }) {
   return (
     <div>
       <p class="lead">
-        Every file on this computer that a sync replaced or deleted in <strong>{folder.id}</strong> is kept here for a while.
-        Restore puts that version back in the folder.
+        Every file that a sync replaced or deleted in <strong>{folder.id}</strong> is kept for a while, on this computer or in
+        the cloud ({folder.providerName}). Restore puts that version back in the folder.
       </p>
       {restored && <Notice>{restored}</Notice>}
       <div class="field">
@@ -65,11 +72,14 @@ function FolderVersions({ folder }: { folder: FolderView }) {
       {rows.length > 0 && (
         <ul class="card versions">
           {rows.map(({ v, index }) => (
-            <li key={`${v.path}@${v.keptAt}`} data-testid={`version-${index}`}>
+            <li key={`${v.side}:${v.path}@${v.keptAt}`} data-testid={`version-${index}`}>
               <div class="grow">
                 <span class="path">{v.path}</span>
                 <span class="muted">
-                  kept <time dateTime={v.keptAt} title={formatDateTime(v.keptAt, now)}>{timeAgo(v.keptAt, now)}</time> ·{' '}
+                  <span class={`side side-${v.side}`} data-testid={`kept-side-${index}`} title={SIDE_TITLE[v.side]}>
+                    {SIDE_LABEL[v.side]}
+                  </span>{' '}
+                  · kept <time dateTime={v.keptAt} title={formatDateTime(v.keptAt, now)}>{timeAgo(v.keptAt, now)}</time> ·{' '}
                   <Size bytes={v.size} />
                 </span>
                 <ErrorText error={errorFor(`restore-${index}`)} />
