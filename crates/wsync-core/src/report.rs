@@ -112,10 +112,13 @@ pub struct BlockedReport {
 impl BlockedReport {
     /// The way on in the window's words.
     pub fn fix_for_app(&self) -> String {
-        match self.actions.first() {
-            Some(f) => f.app(),
-            None => self.fix.clone(),
+        // Every way out, not only the first: a deletion block can be
+        // confirmed or settled with "Keep everything".
+        if self.actions.is_empty() {
+            return self.fix.clone();
         }
+        let ways: Vec<String> = self.actions.iter().map(|f| f.app()).collect();
+        ways.join("; or ")
     }
 }
 

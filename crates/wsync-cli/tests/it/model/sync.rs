@@ -83,12 +83,15 @@ impl World {
     /// person does until it is settled. Returns the last run's exit code
     /// and report.
     pub fn sync_round(&mut self, direction: &str, allow_kill: bool) -> (Option<i32>, Value) {
-        let plain: Vec<String> = vec!["sync".into(), "--json".into()];
-        let confirm: Vec<String> = vec!["sync".into(), "--json".into(), "--confirm-deletes".into()];
-        let mut args = plain.clone();
+        // A person blocked on a pull confirms (or retries) that pull: the
+        // confirmation is for the list that run showed.
+        let mut plain: Vec<String> = vec!["sync".into(), "--json".into()];
         if direction != "both" {
-            args.extend(["--direction".to_string(), direction.to_string()]);
+            plain.extend(["--direction".to_string(), direction.to_string()]);
         }
+        let mut confirm = plain.clone();
+        confirm.push("--confirm-deletes".into());
+        let mut args = plain.clone();
         // Drawn for every sync, so that the seed's stream never depends on timing.
         let roll = self.rng.chance(self.kill_rate);
         let frac = self.rng.range(0, 1000) as f64 / 1000.0;
@@ -182,7 +185,8 @@ impl World {
                     // Which side's deletions the guard is about.
                     let side = match reason.as_str() {
                         "remote-empty" | "remote-missing" => Some(true),
-                        "too-many-deletes" => Some(message.contains("deleted in the cloud")),
+                        // A pull deletes here what is gone in the cloud.
+                        "too-many-deletes" => Some(message.contains("deleted in the cloud") || message.starts_with("pulling")),
                         _ => None,
                     };
                     if side.map(|remote| self.pending.real_mass_delete(remote, self.max_delete)).unwrap_or(false) {
