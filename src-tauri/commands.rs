@@ -320,6 +320,9 @@ pub async fn remove_folder(app: AppHandle, folder: String, logout: bool) -> AppR
         let opts = RemoveOptions { keep_login: !logout, forget_history: false };
         let done = manager(app)?.finish_removal(removal, opts, journal.as_ref().map(|h| h.journal()))?;
         tracing::info!("setup: folder \"{folder}\" removed ({} keychain entries)", done.keychain_keys.len());
+        if let Some(w) = &done.keychain_warning {
+            tracing::warn!("setup: folder \"{folder}\": its login was not removed from the keychain: {w}");
+        }
         Ok(())
     })
     .await

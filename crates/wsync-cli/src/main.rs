@@ -27,6 +27,17 @@ fn main() {
     }));
     wsync_core::logging::init_stderr();
     let args = cli::Cli::parse();
+    // `wsync completions bash | head`: a closed pipe ends the printed text
+    // quietly, as for any Unix filter, instead of panicking in println!.
+    // Only for these: the daemon must outlive a client that hangs up.
+    #[cfg(unix)]
+    if matches!(args.command, cli::Command::Completions { .. } | cli::Command::Man) {
+        // SAFETY: restoring the default disposition of one signal before
+        // any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let code = match commands::run(args) {
         Ok(code) => code,
         Err(e) => {

@@ -88,7 +88,10 @@ fn mask_key_values(text: &str, key: &str) -> String {
             Some(q) => body.find(q).unwrap_or(body.len()),
             None => body.find(|c: char| c.is_whitespace() || c == ',' || c == '&' || c == '}' || c == ';').unwrap_or(body.len()),
         };
-        if end == 0 {
+        // `${VAR}` names a variable, it holds no secret (and the fix texts
+        // that show how to reference one must stay readable).
+        let reference = body.starts_with("${") && body[..end].ends_with('}');
+        if end == 0 || reference {
             if let Some(q) = quote {
                 out.push(q);
             }
@@ -156,6 +159,8 @@ mod tests {
     fn masks_registered_values() {
         register("s3cr3t-value-42");
         assert_eq!(redact("failed with s3cr3t-value-42 in it"), "failed with *** in it");
+        assert_eq!(redact(r#"e.g. "token": "${DROPBOX_TOKEN}""#), r#"e.g. "token": "${DROPBOX_TOKEN}""#);
+        assert_eq!(redact(r#""token": "abc${X}""#), r#""token": "***""#);
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub fn remove(config: Option<&std::path::Path>, id: &str, keep_login: bool, forg
     super::tell_host_to_reload();
     let journal = super::journal().ok();
     let done = manager.finish_removal(removal, RemoveOptions { keep_login, forget_history }, journal.as_ref())?;
+    if let Some(w) = &done.keychain_warning {
+        eprintln!("warning: {id}: its login was not removed from the keychain: {w}");
+    }
     if !done.keychain_keys.is_empty() {
         println!("{id}: removed {} from the keychain", done.keychain_keys.join(", "));
     }

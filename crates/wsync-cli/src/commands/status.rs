@@ -39,6 +39,8 @@ struct FolderReport {
     remote_error: Option<String>,
     conflict_resolve: String,
     interval: u64,
+    /// When the folder last synced successfully (RFC 3339).
+    last_success: Option<String>,
     last_blocked: Option<BlockedReport>,
     unresolved_conflicts: Vec<ConflictRecord>,
     /// The engine's live status, when a host runs.
@@ -94,7 +96,8 @@ fn folder_report(ctx: &Context, f: &FolderConfig, engine: Option<FolderStatus>, 
     };
     let mut view = FolderView::build(f, engine.as_ref(), Surface::Cli);
     let saved = wsync_core::state::load(&f.id).ok();
-    if view.next_sync.is_none() && engine.is_none() && f.interval > 0 && !view.paused {
+    // A blocked folder waits for the person, not for its timer.
+    if view.next_sync.is_none() && engine.is_none() && f.interval > 0 && !view.paused && view.blocked.is_none() {
         view.next_sync = Some(match saved.as_ref().and_then(|s| s.last_success.as_deref()).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
             Some(t) => (t + chrono::Duration::seconds(f.interval as i64)).with_timezone(&chrono::Local).to_rfc3339(),
             None => "at the next start of `wsync daemon` or the app".to_string(),
@@ -110,6 +113,7 @@ fn folder_report(ctx: &Context, f: &FolderConfig, engine: Option<FolderStatus>, 
         remote_error,
         conflict_resolve: f.conflict_resolve.key().to_string(),
         interval: f.interval,
+        last_success: wsync_core::status::last_success(engine.as_ref(), &f.id),
         last_blocked: saved.and_then(|s| s.last_report).and_then(|r| r.blocked),
         unresolved_conflicts: open,
         engine,

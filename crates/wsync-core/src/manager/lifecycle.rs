@@ -42,6 +42,9 @@ pub struct Removal {
 #[derive(Debug, Default)]
 pub struct Removed {
     pub keychain_keys: Vec<String>,
+    /// Why the login could not be removed (no keychain): the folder is
+    /// removed all the same, and the person is told what stays.
+    pub keychain_warning: Option<String>,
     pub history_rows: usize,
     /// Kept versions stay (they are the person's files); where they are.
     pub versions: PathBuf,
@@ -164,7 +167,12 @@ impl FolderManager {
         }
         let mut removed = Removed { versions: crate::versions::root(&id), ..Default::default() };
         if !opts.keep_login {
-            removed.keychain_keys = self.logout(&r.folder)?;
+            match self.logout(&r.folder) {
+                Ok(keys) => removed.keychain_keys = keys,
+                // The folder is already out of the config: a keychain that
+                // cannot be reached must not fail the removal halfway.
+                Err(e) => removed.keychain_warning = Some(e.to_string()),
+            }
         }
         if opts.forget_history {
             if let Some(j) = journal {

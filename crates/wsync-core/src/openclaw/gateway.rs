@@ -101,7 +101,7 @@ pub fn for_folder(f: &FolderConfig) -> Result<GatewayConfig> {
         }
         Provider::Webdav | Provider::Sftp | Provider::Local => {
             return Err(Error::InvalidInput(format!(
-                "the OpenClaw plugin cannot sync a {} folder directly; use provider custom with rcloneType {} on the gateway",
+                "the OpenClaw plugin cannot sync this kind of folder ({}) directly; use provider custom with rcloneType {} on the gateway",
                 f.provider.display_name(),
                 crate::remote::rclone_type(f)
             )))

@@ -77,7 +77,22 @@ pub fn catalogue() -> Vec<ProviderInfo> {
     vec![
         ProviderInfo { key: "dropbox", name: "Dropbox", description: "Log in with your Dropbox account.", oauth: true, fields: oauth_fields() },
         ProviderInfo { key: "gdrive", name: "Google Drive", description: "Log in with your Google account.", oauth: true, fields: oauth_fields() },
-        ProviderInfo { key: "onedrive", name: "OneDrive", description: "Log in with your Microsoft account.", oauth: true, fields: oauth_fields() },
+        ProviderInfo {
+            key: "onedrive",
+            name: "OneDrive",
+            description: "Log in with your Microsoft account.",
+            oauth: true,
+            fields: {
+                // rclone needs the drive's id and kind; they are shown in
+                // OneDrive's web settings or by Graph Explorer (/me/drive).
+                let mut f = vec![
+                    field("driveId", "Drive id", "text", true).help("The id of your drive: GET https://graph.microsoft.com/v1.0/me/drive in Graph Explorer shows it as \"id\"."),
+                    field("driveType", "Drive kind", "select", true).options(&["personal", "business", "documentLibrary"]),
+                ];
+                f.extend(oauth_fields());
+                f
+            },
+        },
         ProviderInfo {
             key: "webdav",
             name: "WebDAV (Nextcloud, ownCloud, ...)",

@@ -353,7 +353,11 @@ pub fn list_all(
     let filter = |p: &str| wanted.is_empty() || p == wanted || p.starts_with(&dir_prefix);
     let remote = crate::remote::build(folder, rclone, &secrets_of(store))?;
     if remote.logged_in {
-        all.extend(cloud::list(rclone, &remote, &filter)?);
+        match cloud::list(rclone, &remote, &filter) {
+            Ok(cloud) => all.extend(cloud),
+            // An unreachable cloud hides only its own versions.
+            Err(e) => tracing::warn!(folder = %folder.id, "the cloud's kept versions are left out: {e}"),
+        }
     }
     all.sort_by(|a, b| b.kept_at.cmp(&a.kept_at).then_with(|| a.path.cmp(&b.path)));
     Ok(all)
@@ -393,6 +397,15 @@ pub fn restore_any(
         Some(v) if chosen_cloud => {
             put_back(&folder.id, &local_root, &rel, |tmp| cloud::download(rclone, &remote, &v, tmp))?;
             Ok(v)
+        }
+        // Asked for the cloud's version: never fall back to a local one.
+        _ if side == Some(VersionSide::Remote) => {
+            let at_text = at.map(|a| format!(" at {a}")).unwrap_or_default();
+            let why = if remote.logged_in { "" } else { " (the folder is not logged in, so the cloud's versions cannot be read)" };
+            Err(Error::LocalFolder(format!(
+                "no version of {rel}{at_text} kept in the cloud{why}; see `wsync versions {} {rel}`",
+                folder.id
+            )))
         }
         _ => restore(&folder.id, &local_root, &rel, at),
     }

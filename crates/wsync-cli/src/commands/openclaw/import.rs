@@ -46,7 +46,7 @@ pub fn run(config: Option<&std::path::Path>, path: Option<PathBuf>, local: Optio
         println!("  stored in the keychain: {}", r.keychain.join(", "));
     }
     if let Some(p) = &r.plaintext_token {
-        println!("  the token was read from the plaintext file {}; it is in the keychain now, so you may remove the plaintext copy", p.display());
+        println!("  the token was read from the plaintext file {}; it is in the keychain now, so you may remove the plaintext copy if no gateway on this computer still uses it", p.display());
     }
     for n in &r.notes {
         println!("  note: {n}");
