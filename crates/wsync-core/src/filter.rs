@@ -10,6 +10,10 @@
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+/// The suffix of rclone's partial files: excluded from every folder's own
+/// list (a half-written transfer never travels).
+pub const PARTIAL_SUFFIX: &str = ".wsync-partial";
+
 /// A compiled list of exclude patterns.
 #[derive(Debug, Clone)]
 pub struct Excludes {
@@ -31,7 +35,7 @@ fn add(b: &mut GlobSetBuilder, pattern: &str) {
 impl Excludes {
     pub fn new(patterns: &[String]) -> Excludes {
         let mut b = GlobSetBuilder::new();
-        let partial = format!("*{}", crate::sync::PARTIAL_SUFFIX);
+        let partial = format!("*{}", PARTIAL_SUFFIX);
         for p in patterns.iter().map(String::as_str).chain(std::iter::once(partial.as_str())) {
             let anchored = p.starts_with('/');
             let body = p.trim_start_matches('/');

@@ -23,6 +23,7 @@ pub mod notices;
 pub mod openclaw;
 pub mod paths;
 pub mod redact;
+pub(crate) mod relpath;
 pub mod rclone;
 pub mod remote;
 pub mod report;

@@ -64,9 +64,9 @@ fn exists(root: &Path, rel: &str) -> Result<bool> {
 /// keeping `keep`. Afterwards only `c.path` remains of the two copies,
 /// holding the chosen content (with [`Keep::Both`], nothing moves).
 pub fn apply(folder: &str, local_root: &Path, c: &ConflictReport, keep: Keep) -> Result<Outcome> {
-    let path = versions::clean_rel(&c.path, "conflict path")?;
-    let local = versions::clean_rel(&c.local_copy, "local copy")?;
-    let remote = versions::clean_rel(&c.remote_copy, "remote copy")?;
+    let path = crate::relpath::clean_rel(&c.path, "conflict path")?;
+    let local = crate::relpath::clean_rel(&c.local_copy, "local copy")?;
+    let remote = crate::relpath::clean_rel(&c.remote_copy, "remote copy")?;
     if path.is_empty() || local.is_empty() || remote.is_empty() {
         return Err(Error::Config(format!(
             "the conflict {:?} / {:?} / {:?} names the synced folder itself; give the paths of files inside it",

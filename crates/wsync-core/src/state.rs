@@ -41,7 +41,7 @@ pub struct FolderState {
     /// The comparison chosen for this folder's remote, reused until the
     /// remote's settings or rclone change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comparison: Option<crate::sync::CachedComparison>,
+    pub comparison: Option<CachedComparison>,
 }
 
 /// A set of deletions shown to the person.
@@ -101,4 +101,14 @@ pub fn remove(folder: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(format!("cannot remove {}", path.display()), e)),
     }
+}
+
+/// What the folder's state keeps of the remote's features.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachedComparison {
+    /// The remote's settings and rclone's version they were read with.
+    pub key: String,
+    pub hashes: Vec<String>,
+    pub precision: Option<i64>,
 }

@@ -93,7 +93,7 @@ pub fn prune(config: Option<&std::path::Path>, folder: &str) -> Result<i32> {
     let loaded = super::load_config(config)?;
     let f = loaded.folder(folder)?;
     let ctx = super::context()?;
-    let (local, cloud) = versions::prune_folder(&ctx, f)?;
+    let (local, cloud) = versions::prune_folder(&ctx.rclone, &ctx.secrets, f)?;
     println!("{folder}: removed {local} kept file(s) on this computer and {cloud} run folder(s) in the cloud older than {} days", f.keep_versions_days);
     Ok(0)
 }

@@ -152,6 +152,9 @@ pub enum After {
     Done,
     /// Both sides were empty at the last sync: merge them afresh.
     Merge,
+    /// One side is empty (or the cloud folder gone) now: the emptied-side
+    /// guard decides.
+    Emptied(Path),
 }
 
 /// A normal two-way sync.
@@ -214,15 +217,13 @@ pub fn run(job: &Job, report: &mut SyncReport) -> Result<After> {
                 force = true;
             }
             Outcome::AllChanged => return Err(Error::Remote("every file changed again while the sync ran; sync again".into())),
-            Outcome::EmptyNow(side) => return emptied::handle(job, side, report).map(|_| After::Done),
+            Outcome::EmptyNow(side) => return Ok(After::Emptied(side)),
             Outcome::EmptyBefore => return Ok(After::Merge),
             Outcome::PriorLock => {
                 return Err(Error::Busy(format!("folder \"{}\" is locked by another sync; wait for it to finish", job.folder.id)))
             }
             Outcome::ListingsLost => return blocked(report, guards::listings_lost(&job.folder.id)),
-            Outcome::Failed(text) | Outcome::Critical(text) if emptied::remote_gone(job, &text) => {
-                return emptied::handle(job, Path::Two, report).map(|_| After::Done)
-            }
+            Outcome::Failed(text) | Outcome::Critical(text) if emptied::remote_gone(job, &text) => return Ok(After::Emptied(Path::Two)),
             Outcome::Critical(detail) => return blocked(report, guards::critical(&job.folder.id, &detail)),
             Outcome::Interrupted => return Err(Error::Interrupted),
             Outcome::Failed(text) => return Err(crate::remote::classify_error(&text).into_error(&job.remote)),

@@ -10,12 +10,12 @@
 //! download where the remote leaves them out, is the only setting that
 //! caught it; so checksums are always part of the comparison.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::config::FolderConfig;
 use crate::rclone::Rclone;
 use crate::remote::RemoteDef;
-use crate::state;
+use crate::state::{self, CachedComparison};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {
@@ -28,15 +28,6 @@ pub struct Comparison {
     pub note: String,
 }
 
-/// What the folder's state keeps of the remote's features.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CachedComparison {
-    /// The remote's settings and rclone's version they were read with.
-    pub key: String,
-    pub hashes: Vec<String>,
-    pub precision: Option<i64>,
-}
 
 #[derive(Deserialize)]
 struct Features {

@@ -45,7 +45,9 @@ fn remote_files(job: &Job) -> Result<Vec<String>> {
 
 /// Block on an emptied side, or with the person's confirmation make the
 /// other side match it (then the records start afresh).
-pub fn handle(job: &Job, side: Path, report: &mut SyncReport) -> Result<()> {
+/// Returns whether the sync goes on as a fresh merge (the person confirmed:
+/// the other side's files were kept away and the records dropped).
+pub fn handle(job: &Job, side: Path, report: &mut SyncReport) -> Result<bool> {
     let stop = match side {
         Path::One => {
             let before = records::prior(&job.workdir, Path::One).map(|l| l.files().count()).unwrap_or(0);
@@ -79,13 +81,13 @@ pub fn handle(job: &Job, side: Path, report: &mut SyncReport) -> Result<()> {
     if job.opts.dry_run {
         report.result = SyncResult::Blocked;
         report.blocked = Some(guards::block(job, stop, None)?);
-        return Ok(());
+        return Ok(false);
     }
     match guards::decide(job, stop)? {
         Verdict::Blocked(b) => {
             report.result = SyncResult::Blocked;
             report.blocked = Some(b);
-            Ok(())
+            Ok(false)
         }
         Verdict::Proceed => {
             let files = match side {
@@ -95,7 +97,7 @@ pub fn handle(job: &Job, side: Path, report: &mut SyncReport) -> Result<()> {
             keep_away(job, side, &files, report)?;
             records::remove(&job.workdir)?;
             report.first_sync = true;
-            super::first::run(job, &RemoteCheck::Reachable { entries: 0 }, report)
+            Ok(true)
         }
     }
 }

@@ -126,7 +126,7 @@ pub fn push(job: &Job, report: &mut SyncReport) -> Result<bool> {
     let excludes = Excludes::new(&job.folder.exclude);
     let mut changed: Vec<(String, std::fs::Metadata)> = Vec::new();
     for raw in &o.changed {
-        let Ok(rel) = crate::versions::clean_rel(raw, "path") else { return Ok(false) };
+        let Ok(rel) = crate::relpath::clean_rel(raw, "path") else { return Ok(false) };
         if rel.is_empty() || excludes.is_excluded(&rel) {
             continue;
         }

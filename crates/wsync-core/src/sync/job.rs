@@ -12,8 +12,7 @@ use crate::rclone::Rclone;
 use crate::remote::RemoteDef;
 use crate::secrets::Secrets;
 
-/// Exclusions added to every folder's own list: rclone's partial files.
-pub const PARTIAL_SUFFIX: &str = ".wsync-partial";
+pub use crate::filter::PARTIAL_SUFFIX;
 
 /// What every sync needs: the rclone binary and the secret resolver.
 pub struct Context {

@@ -25,7 +25,8 @@ mod renames;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub use compare::{CachedComparison, Comparison};
+pub use crate::state::CachedComparison;
+pub use compare::Comparison;
 pub use job::{Context, SyncOptions, PARTIAL_SUFFIX};
 pub use crate::folder_lock::FolderLock;
 pub use lock::{clear_stale_bisync_locks, StaleLocks};
@@ -197,6 +198,13 @@ fn run(
         match bisync::run(&job, report)? {
             bisync::After::Done => return Ok(()),
             bisync::After::Merge => report.first_sync = true,
+            bisync::After::Emptied(side) => {
+                if !emptied::handle(&job, side, report)? {
+                    return Ok(());
+                }
+                // Confirmed: the kept-away side is merged afresh.
+                return first::run(&job, &RemoteCheck::Reachable { entries: 0 }, report);
+            }
         }
     }
     // Listings lost after a successful sync: deletions since then cannot

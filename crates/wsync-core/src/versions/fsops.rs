@@ -1,44 +1,11 @@
-//! File-system helpers of the versions area: clean relative paths, walk
-//! a tree, copy a tree keeping modification times, and move across file
-//! systems.
+//! File-system helpers of the versions area: walk a tree, copy a tree
+//! keeping modification times, and move across file systems.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub(crate) use crate::relpath::{clean_file_rel, clean_rel};
 
-/// Check a path given relative to the folder and bring it to the form
-/// `a/b/c` (no empty or `.` segments). `what` names the argument in messages.
-pub(crate) fn clean_rel(rel: &str, what: &str) -> Result<String> {
-    if rel.starts_with('/') || Path::new(rel).is_absolute() {
-        return Err(Error::Config(format!(
-            "the {what} \"{rel}\" is absolute; give it relative to the synced folder, e.g. notes/todo.md"
-        )));
-    }
-    let mut parts = Vec::new();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                return Err(Error::Config(format!(
-                    "the {what} \"{rel}\" contains \"..\"; give a path inside the synced folder without \"..\" segments"
-                )))
-            }
-            s => parts.push(s),
-        }
-    }
-    Ok(parts.join("/"))
-}
-
-/// Same as [`clean_rel`], but the path must name something, not the folder itself.
-pub(crate) fn clean_file_rel(rel: &str, what: &str) -> Result<String> {
-    let clean = clean_rel(rel, what)?;
-    if clean.is_empty() {
-        return Err(Error::Config(format!(
-            "the {what} \"{rel}\" names the synced folder itself; give the path of a file inside it, e.g. notes/todo.md"
-        )));
-    }
-    Ok(clean)
-}
 
 /// Every file (or symlink) under `dir`, as (relative path, location, size).
 pub(crate) fn walk_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf, u64)>) -> Result<()> {

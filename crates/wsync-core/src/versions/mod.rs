@@ -287,7 +287,7 @@ fn put_back(folder: &str, local_root: &Path, rel: &str, fill: impl FnOnce(&Path)
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // The partial suffix keeps a sync from ever carrying the temp file.
-    let tmp = parent.join(format!(".{name}.wsync-restore-{}{}", std::process::id(), crate::sync::PARTIAL_SUFFIX));
+    let tmp = parent.join(format!(".{name}.wsync-restore-{}{}", std::process::id(), crate::filter::PARTIAL_SUFFIX));
     let done = fill(&tmp).and_then(|()| {
         let is_link = std::fs::symlink_metadata(&tmp).map(|m| m.file_type().is_symlink()).unwrap_or(false);
         if !is_link {
@@ -324,10 +324,10 @@ pub fn prune(folder: &str, keep_days: u32) -> Result<usize> {
 /// Prune the kept versions of a folder on both sides by its
 /// `keepVersionsDays`; returns how many local files and cloud run
 /// directories went.
-pub fn prune_folder(ctx: &crate::sync::Context, folder: &crate::config::FolderConfig) -> Result<(usize, usize)> {
+pub fn prune_folder(rclone: &crate::rclone::Rclone, secrets: &crate::secrets::Secrets, folder: &crate::config::FolderConfig) -> Result<(usize, usize)> {
     let local = prune(&folder.id, folder.keep_versions_days)?;
-    let remote = crate::remote::build(folder, &ctx.rclone, &ctx.secrets)?;
-    let cloud = if remote.logged_in { cloud::prune(&ctx.rclone, &remote, folder.keep_versions_days)? } else { 0 };
+    let remote = crate::remote::build(folder, rclone, secrets)?;
+    let cloud = if remote.logged_in { cloud::prune(rclone, &remote, folder.keep_versions_days)? } else { 0 };
     Ok((local, cloud))
 }
 

@@ -190,7 +190,7 @@ impl Worker {
             if running.is_none() && last_prune.map(|t| t.elapsed() > Duration::from_secs(86_400)).unwrap_or(true) {
                 last_prune = Some(Instant::now());
                 let (ctx_shared, folder) = (self.shared.clone(), self.folder.clone());
-                tokio::task::spawn_blocking(move || crate::versions::prune_folder(&ctx_shared.ctx, &folder));
+                tokio::task::spawn_blocking(move || crate::versions::prune_folder(&ctx_shared.ctx.rclone, &ctx_shared.ctx.secrets, &folder));
             }
             if running.is_none() && !paused && !stopping && retired.is_none() {
                 // Held folders run only what the person asked for.
