@@ -302,7 +302,14 @@ impl Invocation {
         if let Some(c) = cancel {
             c.unregister(pid);
         }
-        if let Some(owner) = &self.owner_file {
+        // A child killed by a signal may have left partial files: its owner
+        // file stays, so that the next run sweeps them (as after a killed
+        // wsync).
+        let killed = {
+            use std::os::unix::process::ExitStatusExt;
+            status.signal().is_some()
+        };
+        if let (Some(owner), false) = (&self.owner_file, killed) {
             let _ = std::fs::remove_file(owner);
         }
         // Read back here; `_config_guard` removes the file however we leave.

@@ -185,6 +185,7 @@ impl World {
                     // Which side's deletions the guard is about.
                     let side = match reason.as_str() {
                         "remote-empty" | "remote-missing" => Some(true),
+                        "local-empty" => Some(false),
                         // A pull deletes here what is gone in the cloud.
                         "too-many-deletes" => Some(message.contains("deleted in the cloud") || message.starts_with("pulling")),
                         _ => None,
