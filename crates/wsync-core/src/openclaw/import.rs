@@ -89,7 +89,7 @@ fn draft(block: &Value, id: &str, local: &Path, notes: &mut Vec<String>) -> Resu
     let known = ["dropbox", "gdrive", "onedrive", "s3", "custom", "webdav", "sftp"];
     if !known.contains(&provider) {
         return Err(Error::Config(format!(
-            "the OpenClaw sync block names provider \"{provider}\", which there is nothing to import from; set it to dropbox, gdrive, onedrive, s3 or custom on the gateway first"
+            "the OpenClaw sync block names provider \"{provider}\", which there is nothing to import from; set it to dropbox, gdrive, onedrive, s3, webdav, sftp or custom on the gateway first"
         )));
     }
     let direction = match s(block, "mode").unwrap_or("mirror") {
@@ -164,6 +164,25 @@ fn draft(block: &Value, id: &str, local: &Path, notes: &mut Vec<String>) -> Resu
                 .unwrap_or_default();
             put("options", Some(&lines.join("\n")));
         }
+        // Same field names as our own blocks; the address is required.
+        "webdav" | "sftp" => {
+            let (keys, needed): (&[&str], &str) = match provider {
+                "webdav" => (&["url", "vendor", "user", "password"], "url"),
+                _ => (&["host", "port", "user", "password", "keyFile"], "host"),
+            };
+            let b = sub(provider);
+            if s(&b, needed).is_none() {
+                return Err(Error::Config(format!(
+                    "the gateway's {provider} block has no {needed}; add `{provider}: {{{needed}: ...}}` to its sync block, or set this folder up with `wsync setup`"
+                )));
+            }
+            for k in keys {
+                match b.get(*k) {
+                    Some(Value::Number(n)) => put(k, Some(&n.to_string())),
+                    _ => put(k, s(&b, k)),
+                }
+            }
+        }
         _ => {}
     }
     // The plugin keeps the OAuth token in plaintext in its rclone.conf.
@@ -234,4 +253,26 @@ pub fn import(manager: &FolderManager, opts: &ImportOptions) -> Result<Imported>
     let stored: Vec<String> = typed.keys().iter().map(|k| k.to_string()).collect();
     let folder = manager.add_folder(folder, typed)?;
     Ok(Imported { folder, source, block: block_source, stored, plaintext_token: plaintext, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webdav_and_sftp_blocks_map_to_our_fields_and_need_their_address() {
+        let block = serde_json::json!({"provider": "webdav", "mode": "bisync", "remotePath": "share",
+            "webdav": {"url": "https://dav.example.com/me", "vendor": "nextcloud", "user": "me", "password": "${DAV_PASS}"}});
+        let (d, _) = draft(&block, "w", Path::new("/tmp/w"), &mut Vec::new()).unwrap();
+        assert_eq!(d.fields.get("url").map(String::as_str), Some("https://dav.example.com/me"));
+        assert_eq!(d.fields.get("password").map(String::as_str), Some("${DAV_PASS}"));
+        let block = serde_json::json!({"provider": "sftp", "mode": "bisync", "sftp": {"host": "h", "port": 2222, "user": "u"}});
+        let (d, _) = draft(&block, "s", Path::new("/tmp/s"), &mut Vec::new()).unwrap();
+        assert_eq!(d.fields.get("port").map(String::as_str), Some("2222"));
+        let block = serde_json::json!({"provider": "webdav", "mode": "bisync"});
+        match draft(&block, "w", Path::new("/tmp/w"), &mut Vec::new()) {
+            Err(Error::Config(m)) => assert!(m.starts_with("the gateway's webdav block has no url;"), "{m}"),
+            other => panic!("expected a config error, got {:?}", other.map(|(d, _)| d.provider)),
+        }
+    }
 }
