@@ -51,4 +51,4 @@ npx --yes "@tauri-apps/cli@$TAURI_CLI_VERSION" build "${tauri_flag[@]}" --bundle
 deb=$(ls -t target/$profile/bundle/deb/*.deb | head -n1)
 echo "build-deb: $deb"
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Description:/p'
-dpkg-deb --contents "$deb" | awk '{print $NF}' | grep -E 'bin/|\.desktop|icons/hicolor/128|man1|completions|systemd' || true
+dpkg-deb --contents "$deb" | sed -E "s/^([^ ]+ +){5}//" | grep -E 'bin/|\.desktop|icons/hicolor/128|man1|completions|systemd' || true
