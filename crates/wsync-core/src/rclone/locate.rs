@@ -2,6 +2,11 @@
 //!
 //! Order: `WSYNC_RCLONE`, next to the running executable (how the packaged
 //! app ships it), the dev path that `scripts/fetch-rclone.sh` fills, then PATH.
+//!
+//! `rclone version` costs a fifth of a second (it asks the OS for its
+//! release, through `lsb_release`), which would be most of a no-op sync: the
+//! answer is kept in the state dir, keyed by the binary's path, size,
+//! inode and times, and asked again whenever any of them changes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,7 +54,7 @@ pub fn locate() -> Result<Rclone> {
     for (path, source) in candidates() {
         if path.is_file() {
             let path = std::fs::canonicalize(&path).unwrap_or(path);
-            let version = read_version(&path)?;
+            let version = cached_version(&path)?;
             check_version(&path, &version)?;
             return Ok(Rclone { path, version });
         }
@@ -63,6 +68,31 @@ pub fn locate() -> Result<Rclone> {
     Err(Error::Rclone(
         "rclone was not found; run scripts/fetch-rclone.sh (or install rclone 1.69 or newer), or set WSYNC_RCLONE to its path".into(),
     ))
+}
+
+/// What identifies one rclone binary on disk.
+fn fingerprint(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(format!("{}|{}|{}|{}.{}|{}.{}", path.display(), m.len(), m.ino(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec()))
+}
+
+fn cached_version(path: &Path) -> Result<String> {
+    let cache = crate::paths::state_dir().join("rclone-version");
+    let key = fingerprint(path);
+    if let (Some(key), Ok(text)) = (&key, std::fs::read_to_string(&cache)) {
+        if let Some((k, v)) = text.trim_end().rsplit_once('\n') {
+            if k == key && parse_version(v).is_some() {
+                return Ok(v.to_string());
+            }
+        }
+    }
+    let version = read_version(path)?;
+    if let Some(key) = key {
+        // A cache only: a failed write costs the next run a fifth of a second.
+        let _ = crate::fsutil::write_atomic(&cache, format!("{key}\n{version}\n").as_bytes(), 0o600);
+    }
+    Ok(version)
 }
 
 fn read_version(path: &Path) -> Result<String> {
