@@ -110,14 +110,25 @@ impl Rclone {
     }
 
     /// Obscure a password the way rclone's config expects (webdav/sftp),
-    /// passing it on stdin so it never appears in an argument list.
+    /// passing it on stdin so it never appears in an argument list. The
+    /// answer is kept in this process's memory (never on disk): a run of
+    /// rclone for it costs a long-running engine a sixth of a second on
+    /// every sync.
     pub fn obscure(&self, secret: &str) -> Result<String> {
+        static OBSCURED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> = std::sync::OnceLock::new();
+        let cache = OBSCURED.get_or_init(Default::default);
+        if let Some(hit) = cache.lock().ok().and_then(|m| m.get(secret).cloned()) {
+            return Ok(hit);
+        }
         let out = self.command("obscure").arg("-").plain_output().stdin(secret).run(None, &mut |_| {})?;
         if !out.success() {
             return Err(Error::Rclone(format!("rclone could not obscure a password: {}", out.error_text())));
         }
         let obscured = out.stdout.trim().to_string();
         redact::register(&obscured);
+        if let Ok(mut m) = cache.lock() {
+            m.insert(secret.to_string(), obscured.clone());
+        }
         Ok(obscured)
     }
 }
