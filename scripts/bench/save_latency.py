@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import common
 from common import Home, WebDav, log, make_small_tree, median, p95, stop
 
 SETTLE_S = 1.5
@@ -29,7 +30,7 @@ def _wait(what, limit, cond):
 
 def _idle(home: Home):
     """The daemon finished a run and has none going (from its history)."""
-    out = subprocess.run([home.env["WSYNC_BIN_PATH"], "activity", "--runs", "--json", "--limit", "5"], env=home.env,
+    out = subprocess.run([common.WSYNC, "activity", "--runs", "--json", "--limit", "5"], env=home.env,
                          capture_output=True, text=True, timeout=30)
     try:
         runs = json.loads(out.stdout)
@@ -65,7 +66,7 @@ def measure(home: Home, local: Path, remote_share: Path, saves: int, label: str,
             try:
                 _wait(f"save {i} on the remote", 120, arrived)
             except RuntimeError:
-                out = subprocess.run([home.env["WSYNC_BIN_PATH"], "activity", "--runs", "--json", "--limit", "3"],
+                out = subprocess.run([common.WSYNC, "activity", "--runs", "--json", "--limit", "3"],
                                      env=home.env, capture_output=True, text=True, timeout=30)
                 log(f"{label}: save {i} did not arrive; the daemon's last runs: {out.stdout.strip()[:1500]}")
                 raise
@@ -93,7 +94,6 @@ def run(base: Path, sizes, saves: int, reuse=None, webdav_max=10_000):
             share = root / "remote" / "share"
             home.folder(local, "local", {"path": str(root / "remote")})
         home.folder(local, "local", {"path": str(share.parent)}, watch=True, interval=3600)
-        home.env["WSYNC_BIN_PATH"] = home_bin()
         measure(home, local, share, saves, f"local-folder remote, {n} files", first_limit=900)
     for n in [s for s in sizes if s <= webdav_max]:
         root = base / f"save-dav-{n}"
@@ -103,13 +103,7 @@ def run(base: Path, sizes, saves: int, reuse=None, webdav_max=10_000):
         home = Home(root, "ours")
         home.folder(local, "webdav", {"url": dav.url(), "vendor": "rclone", "user": "bench", "password": "${BENCH_PASS}"},
                     watch=True, interval=3600)
-        home.env["WSYNC_BIN_PATH"] = home_bin()
         try:
             measure(home, local, root / "server" / "share", saves, f"loopback WebDAV, {n} files", first_limit=1800)
         finally:
             dav.close()
-
-
-def home_bin():
-    import common
-    return common.WSYNC

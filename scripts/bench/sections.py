@@ -69,13 +69,12 @@ def webdav_bytes(base: Path, count: int, size_mib: int, repeat: int):
     env = dav.raw_env("bdav", "rclone")
     work = root / "raw-work"
     raw_bisync(raw_l, "bdav:share", work, "--resync", env=env)
-    for label, flags, extra_env in (
-        ("raw bisync, default compare", [], {}),
-        ("raw bisync, --compare size,modtime,checksum --download-hash", ["--compare", "size,modtime,checksum", "--download-hash"], {}),
-        ("raw bisync, our flags and hasher overlays", OUR_FLAGS, {}),
+    for label, flags in (
+        ("raw bisync, default compare", []),
+        ("raw bisync, --compare size,modtime,checksum --download-hash", ["--compare", "size,modtime,checksum", "--download-hash"]),
+        ("raw bisync, our flags and hasher overlays", OUR_FLAGS),
     ):
         e = dict(env)
-        e.update(extra_env)
         one = []
         path1, path2 = raw_l, "bdav:share"
         if flags is OUR_FLAGS:
