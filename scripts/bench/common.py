@@ -196,7 +196,7 @@ class WebDav:
         self.server_port, self.port = free_port(), free_port()
         self.proc = subprocess.Popen(
             [RCLONE, "serve", "webdav", str(root), "--addr", f"127.0.0.1:{self.server_port}",
-             "--user", USER, "--pass", PASS, "--dir-cache-time", "0s"],
+             "--user", USER, "--pass", PASS, "--dir-cache-time", "10ms"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _started.append(self.proc)
         self.down = self.up = 0

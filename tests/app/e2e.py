@@ -126,7 +126,7 @@ class World:
         self.port = free_port()
         self.webdav = subprocess.Popen(
             [RCLONE, "serve", "webdav", self.remote, "--addr", f"127.0.0.1:{self.port}", "--user", "u", "--pass", "p",
-             "--dir-cache-time", "0s"],
+             "--dir-cache-time", "10ms"],
             stdout=open(os.path.join(self.dir, "webdav.log"), "w"), stderr=subprocess.STDOUT)
         wait_for("the WebDAV server", lambda: socket.create_connection(("127.0.0.1", self.port), 1).close() or True, 15)
         self.config = os.path.join(self.dir, "config.json")

@@ -249,7 +249,7 @@ class UiWorld:
         self.port = free_port()
         self.procs = []
         self.webdav = self._spawn([RCLONE, "serve", "webdav", self.served, "--addr", f"127.0.0.1:{self.port}",
-                                   "--user", "u", "--pass", PASSWORD, "--dir-cache-time", "0s"], "webdav.log")
+                                   "--user", "u", "--pass", PASSWORD, "--dir-cache-time", "10ms"], "webdav.log")
         wait_for("the WebDAV server", lambda: socket.create_connection(("127.0.0.1", self.port), 1).close() or True, 15)
         self.oauth = FakeOAuth()
         self.browser_log = os.path.join(self.dir, "browser.jsonl")

@@ -42,6 +42,27 @@ pub struct FolderState {
     /// remote's settings or rclone change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<CachedComparison>,
+    /// Cloud files whose cached hash may predate their content (see
+    /// `sync::recheck`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
+}
+
+/// What the next run rechecks by download before it trusts the cloud's
+/// cached hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recheck {
+    /// Cloud files (relative to the folder) and their modification times
+    /// (Unix ms) when their hashes were cached, too close to that moment
+    /// for the cache to tell a later edit in the same time step.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, i64>,
+    /// A run that used the cache started then (Unix ms) and did not record
+    /// what it cached (killed, failed or stopped): every cloud file changed
+    /// since is rechecked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<i64>,
 }
 
 /// A set of deletions shown to the person.

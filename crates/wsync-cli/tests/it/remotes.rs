@@ -117,6 +117,35 @@ fn equal_size_edits_on_owncloud_webdav_keep_both_versions() {
     }
 }
 
+/// The cloud's hashes are cached by size and time, and WebDAV keeps times
+/// to the second: a cloud edit that a sync hashed, edited again to the same
+/// size within the same second (so size and time are unchanged), must
+/// still be seen.
+#[test]
+fn an_equal_size_cloud_edit_within_the_second_of_the_last_sync_is_synced() {
+    let env = setup();
+    let served = env.path("served");
+    let server = Server::start("webdav", &served);
+    let mirror = served.join("share");
+    env.write_config(json!([env.folder("webdav", webdav_block(&server, "rclone"), json!({}))]));
+    write(&env.local.join("notes.txt"), "AAAA base");
+    write(&env.local.join("other.txt"), "x");
+    write(&env.local.join("third.txt"), "y");
+    env.sync_ok();
+    tick();
+    write(&mirror.join("notes.txt"), "BBBB there");
+    let edited = std::fs::metadata(mirror.join("notes.txt")).unwrap().modified().unwrap();
+    env.sync_ok();
+    assert_eq!(read(&env.local.join("notes.txt")), "BBBB there");
+    // The other client's next edit, in that same second: same size, same time.
+    write(&mirror.join("notes.txt"), "CCCC there");
+    std::fs::File::options().write(true).open(mirror.join("notes.txt")).unwrap().set_modified(edited).unwrap();
+    let report = env.sync_ok();
+    assert_eq!(report["result"], "ok", "{report}");
+    assert_eq!(read(&env.local.join("notes.txt")), "CCCC there", "the cloud's edit reaches this computer: {report}");
+    assert_eq!(files(&env.local), files(&mirror));
+}
+
 #[test]
 fn wrong_password_fails_clearly() {
     let env = setup();

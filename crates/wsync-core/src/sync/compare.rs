@@ -24,6 +24,8 @@ pub struct Comparison {
     pub common_hashes: Vec<String>,
     /// The remote keeps modification times (to some precision).
     pub remote_has_modtime: bool,
+    /// How finely the remote keeps times, in nanoseconds (None: unknown).
+    pub remote_precision_ns: Option<i64>,
     /// Why it was chosen, for the log.
     pub note: String,
 }
@@ -100,7 +102,7 @@ pub fn decide(remote_hashes: &[String], precision_ns: Option<i64>) -> Comparison
         flags[1] = "size,checksum".into();
         note.push_str("; the remote keeps no modification times, so they are not compared");
     }
-    Comparison { flags, common_hashes: common, remote_has_modtime, note }
+    Comparison { flags, common_hashes: common, remote_has_modtime, remote_precision_ns: precision_ns, note }
 }
 
 #[cfg(test)]

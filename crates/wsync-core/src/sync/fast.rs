@@ -55,10 +55,7 @@ fn stat_remote(job: &Job, paths: &[String]) -> Result<HashMap<String, Item>> {
 }
 
 fn seconds(t: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z")
-        .or_else(|_| chrono::DateTime::parse_from_rfc3339(t))
-        .ok()
-        .map(|d| d.timestamp())
+    listings::parse_time(t).map(|d| d.timestamp())
 }
 
 /// Is the cloud's copy still what the records hold?

@@ -33,6 +33,11 @@ impl Entry {
         format!("{} {:>8} {} {} {} {}", self.flags, self.size, self.hash, self.id, self.modtime, quoted)
     }
 
+    /// The modification time in Unix milliseconds, if it parses.
+    pub fn unix_ms(&self) -> Option<i64> {
+        parse_time(&self.modtime).map(|d| d.timestamp_millis())
+    }
+
     /// The hash column without its type (`md5:ab…` → `ab…`), if any.
     pub fn hash_value(&self) -> Option<&str> {
         (self.hash != "-").then(|| self.hash.split_once(':').map(|(_, v)| v).unwrap_or(&self.hash))
@@ -111,6 +116,11 @@ impl Listing {
 /// bisync's listing time layout, in UTC.
 pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.9f+0000").to_string()
+}
+
+/// A time in bisync's listing layout (or RFC 3339, as lsjson prints it).
+pub fn parse_time(t: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z").or_else(|_| chrono::DateTime::parse_from_rfc3339(t)).ok()
 }
 
 /// The name bisync gives a session of `path1` and `path2`: the canonical

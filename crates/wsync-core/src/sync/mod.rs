@@ -19,6 +19,7 @@ pub mod listings;
 mod lock;
 mod names;
 mod oneway;
+mod recheck;
 mod records;
 mod renames;
 
@@ -187,23 +188,38 @@ fn run(
     if direction != SyncDirection::Both {
         return oneway::run(&job, direction, report);
     }
+    let started = recheck::now_ms();
+    let outcome = two_way(&job, started, initialized, report);
+    let recorded = outcome.is_ok() && !opts.dry_run && matches!(report.result, SyncResult::Ok | SyncResult::Conflicts);
+    recheck::after(&job, started, recorded);
+    outcome
+}
+
+/// A two-way run: the fast path, a bisync, or the first-sync merge.
+fn two_way(job: &Job, started: i64, initialized: bool, report: &mut SyncReport) -> Result<()> {
+    let (folder, opts, sink, cancel) = (job.folder, &job.opts, job.sink, job.cancel);
     let listings = records::state(&job.workdir);
     let first = opts.resync || listings != records::Listings::Present;
     sink.emit(SyncEvent::Started { folder: folder.id.clone(), first_sync: first, dry_run: opts.dry_run });
     report.first_sync = first;
-    if !first {
-        if !opts.changed.is_empty() && fast::push(&job, report)? {
+    if !first && !opts.changed.is_empty() && !recheck::sweep_pending(job) {
+        let hinted: Vec<String> = opts.changed.iter().filter_map(|p| crate::relpath::clean_rel(p, "path").ok()).collect();
+        recheck::before(job, started, Some(&hinted))?;
+        if fast::push(job, report)? {
             return Ok(());
         }
-        match bisync::run(&job, report)? {
+    }
+    recheck::before(job, started, None)?;
+    if !first {
+        match bisync::run(job, report)? {
             bisync::After::Done => return Ok(()),
             bisync::After::Merge => report.first_sync = true,
             bisync::After::Emptied(side) => {
-                if !emptied::handle(&job, side, report)? {
+                if !emptied::handle(job, side, report)? {
                     return Ok(());
                 }
                 // Confirmed: the kept-away side is merged afresh.
-                return first::run(&job, &RemoteCheck::Reachable { entries: 0 }, report);
+                return first::run(job, &RemoteCheck::Reachable { entries: 0 }, report);
             }
         }
     }
@@ -217,7 +233,7 @@ fn run(
     job.phase("Checking the remote");
     let check = check_remote(&job.ctx.rclone, &job.remote, Some(cancel));
     match check {
-        RemoteCheck::Reachable { .. } | RemoteCheck::Missing => first::run(&job, &check, report),
+        RemoteCheck::Reachable { .. } | RemoteCheck::Missing => first::run(job, &check, report),
         other => Err(other.into_error(&job.remote)),
     }
 }

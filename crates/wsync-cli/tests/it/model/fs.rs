@@ -179,3 +179,11 @@ pub fn prune_empty_dirs(root: &Path) {
     }
     rec(root, true);
 }
+
+/// The paths a watcher reports between two snapshots: new, changed and
+/// gone files (a rename is its old and its new name).
+pub fn changed_since(before: &BTreeMap<String, Entry>, after: &BTreeMap<String, Entry>) -> Vec<String> {
+    let mut out: Vec<String> = after.iter().filter(|(p, v)| before.get(*p) != Some(v)).map(|(p, _)| p.clone()).collect();
+    out.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
+    out
+}

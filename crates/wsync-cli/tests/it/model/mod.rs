@@ -27,7 +27,7 @@
 //! `WSYNC_MODEL_KILL_RATE` (chance that a sync is killed), `WSYNC_MODEL_PARALLEL`
 //! (scenarios at once), `WSYNC_MODEL_LOGS` (full logs printed for at most
 //! this many failing scenarios), `WSYNC_MODEL_REMOTE` (`local`, `webdav`,
-//! `webdav/<vendor>`: force the remote kind), `WSYNC_MODEL_KEEP=1` (keep failing
+//! `webdav/<vendor>`: force the remote kind), `WSYNC_MODEL_VERBOSE=1` (logs of passing scenarios too), `WSYNC_MODEL_KEEP=1` (keep failing
 //! scenarios' temp dirs). `scripts/soak.sh` runs a thousand or more.
 
 #![allow(dead_code)]
@@ -120,6 +120,8 @@ pub struct Knobs {
     pub parallel: usize,
     pub logs: usize,
     pub keep: bool,
+    /// `WSYNC_MODEL_VERBOSE=1`: print the logs of passing scenarios too.
+    pub verbose: bool,
     /// `WSYNC_MODEL_REMOTE`: force the remote kind (`local`, `webdav`,
     /// `webdav/<vendor>`); by default the seed picks (about one in five WebDAV).
     pub remote: Option<String>,
@@ -166,6 +168,7 @@ impl Knobs {
             parallel: var::<usize>("WSYNC_MODEL_PARALLEL").unwrap_or(2).max(1),
             logs: var("WSYNC_MODEL_LOGS").unwrap_or(20),
             keep: std::env::var_os("WSYNC_MODEL_KEEP").is_some(),
+            verbose: std::env::var_os("WSYNC_MODEL_VERBOSE").is_some(),
             remote: std::env::var("WSYNC_MODEL_REMOTE").ok().filter(|v| !v.is_empty()),
         }
     }
@@ -204,6 +207,11 @@ fn run_all(knobs: &Knobs) -> Stats {
                 );
                 for n in &f.notes {
                     out.push_str(&format!("{n}\n"));
+                }
+                if f.failures.is_empty() && knobs.verbose {
+                    for l in &f.log {
+                        out.push_str(&format!("    {l}\n"));
+                    }
                 }
                 if !f.failures.is_empty() {
                     failing.lock().unwrap().push(f.seed);

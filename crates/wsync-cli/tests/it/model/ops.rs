@@ -41,6 +41,12 @@ pub struct Side<'a> {
     pub root: &'a Path,
 }
 
+/// Where another client's equal-size edit can share the file's time (a
+/// remote that keeps whole seconds): files whose time is newer than this
+/// (the last sync's start, less a second) may be edited "in the same
+/// second", keeping their time.
+pub type SameTime = Option<std::time::SystemTime>;
+
 impl Side<'_> {
     /// The person's view: every regular file except half-written transfers.
     pub fn files(&self) -> Vec<String> {
@@ -48,11 +54,11 @@ impl Side<'_> {
     }
 }
 
-const KINDS: [&str; 7] = ["create", "edit", "equal-size edit", "delete", "rename file", "rename dir", "mass delete"];
+const KINDS: [&str; 8] = ["create", "edit", "equal-size edit", "delete", "rename file", "rename dir", "mass delete", "same-time edit"];
 
 /// Apply one random operation to `side`; returns its log line.
-pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allow_mass: bool, eff: &mut Pending) -> String {
-    let weights = [24, 20, 12, 12, 12, 8, if allow_mass { 4 } else { 0 }];
+pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allow_mass: bool, same_time: SameTime, eff: &mut Pending) -> String {
+    let weights = [24, 20, 12, 12, 12, 8, if allow_mass { 4 } else { 0 }, if same_time.is_some() { 14 } else { 0 }];
     let kind = rng.weighted(&weights);
     let files = side.files();
     let w = side.place.word();
@@ -90,6 +96,26 @@ pub fn random_op(rng: &mut Rng, rec: &mut Record, side: &Side, step: usize, allo
             fs::put(side.root, &path, &bytes);
             let how = if equal { "equal-size edit" } else { "edit" };
             format!("{w}: {how} {path:?} -> {} ({old_len} B -> {len} B)", fs::tag(&bytes))
+        }
+        "same-time edit" => {
+            // Chosen from the seed alone; whether its time can be kept
+            // depends on when the last sync ran (then: a plain equal-size edit).
+            let path = rng.pick(&files).clone();
+            let full = side.root.join(&path);
+            let meta = std::fs::metadata(&full).unwrap();
+            let (old_len, mtime) = (meta.len() as usize, meta.modified().unwrap());
+            if old_len < 10 {
+                return format!("{w}: same-time edit skipped ({path:?} is too short)");
+            }
+            rec.destroyed(side.place, &path);
+            let bytes = rec.write(side.place, &path, step, old_len, rng);
+            fs::put(side.root, &path, &bytes);
+            let recent = same_time.is_some_and(|since| mtime >= since);
+            if recent {
+                std::fs::File::options().write(true).open(&full).unwrap().set_modified(mtime).unwrap();
+            }
+            let how = if recent { "same-time edit (size and time kept)" } else { "equal-size edit (its time too old to keep)" };
+            format!("{w}: {how} {path:?} -> {} ({old_len} B)", fs::tag(&bytes))
         }
         "delete" => {
             let path = rng.pick(&files).clone();

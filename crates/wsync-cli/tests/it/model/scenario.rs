@@ -51,7 +51,7 @@ pub fn run(seed: u64, knobs: &Knobs) -> Finding {
     w.say(format!("scenario seed={seed} {desc} kill_rate={}", knobs.kill_rate));
     populate(&mut w);
     w.say("first sync".into());
-    w.sync_round("both", true);
+    w.sync_round("both", true, &[]);
     w.check_lost();
     for k in 1..=steps {
         w.step = k;
@@ -60,20 +60,27 @@ pub fn run(seed: u64, knobs: &Knobs) -> Finding {
             // Let the remote's one-second clock tick between sync and edits.
             crate::harness::tick();
         }
+        let before = fs::snapshot(&w.local);
         for _ in 0..w.rng.range(1, 5) {
             let on_local = w.rng.chance(0.55);
             let side = if on_local { Side { place: Place::Local, root: &w.local } } else { Side { place: Place::Remote, root: &w.remote } };
-            let line = ops::random_op(&mut w.rng, &mut w.rec, &side, k, true, &mut w.pending);
+            // Another client's edit in the same second as the last sync:
+            // only a remote that keeps whole seconds can give it the same time.
+            let same_time = (webdav && !on_local).then(|| w.last_sync_start.map(|t| t - std::time::Duration::from_secs(1))).flatten();
+            let line = ops::random_op(&mut w.rng, &mut w.rec, &side, k, true, same_time, &mut w.pending);
             w.say(line);
         }
         let direction = ["both", "pull", "push"][w.rng.weighted(&[80, 10, 10])];
-        w.sync_round(direction, true);
+        // As the daemon does: the watcher's paths as a hint (the fast path).
+        let hint = w.rng.chance(0.35) && direction == "both";
+        let changed = if hint { fs::changed_since(&before, &fs::snapshot(&w.local)) } else { Vec::new() };
+        w.sync_round(direction, true, &changed);
         w.check_lost();
     }
     w.step = steps + 1;
     w.say("quiet syncs (no concurrent changes)".into());
     for i in 0..3 {
-        let (code, report) = w.sync_round("both", false);
+        let (code, report) = w.sync_round("both", false, &[]);
         if nothing_to_do(code, &report) || !matches!(code, Some(0) | Some(3)) {
             break;
         }

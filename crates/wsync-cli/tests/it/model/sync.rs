@@ -82,7 +82,9 @@ impl World {
     /// One sync request in `direction` (both|pull|push), and all the
     /// person does until it is settled. Returns the last run's exit code
     /// and report.
-    pub fn sync_round(&mut self, direction: &str, allow_kill: bool) -> (Option<i32>, Value) {
+    /// `changed`: local paths the watcher saw change, passed as the hint
+    /// of the first run (the fast path; a retry is a plain sync).
+    pub fn sync_round(&mut self, direction: &str, allow_kill: bool, changed: &[String]) -> (Option<i32>, Value) {
         // A person blocked on a pull confirms (or retries) that pull: the
         // confirmation is for the list that run showed.
         let mut plain: Vec<String> = vec!["sync".into(), "--json".into()];
@@ -92,6 +94,9 @@ impl World {
         let mut confirm = plain.clone();
         confirm.push("--confirm-deletes".into());
         let mut args = plain.clone();
+        for c in changed {
+            args.extend(["--changed".to_string(), c.clone()]);
+        }
         // Drawn for every sync, so that the seed's stream never depends on timing.
         let roll = self.rng.chance(self.kill_rate);
         let frac = self.rng.range(0, 1000) as f64 / 1000.0;
@@ -120,6 +125,7 @@ impl World {
             let planned = plan.take();
             let had_plan = planned.is_some();
             let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+            self.last_sync_start = Some(std::time::SystemTime::now());
             let out = proc::run(&self.env, &refs, planned, RUN_LIMIT);
             self.stats.syncs += 1;
             self.say(summary(&args, &out));
@@ -160,7 +166,9 @@ impl World {
                         self.stats.unconfirmed_deletes += 1;
                         self.fail(format!("after a false block, a plain retry deleted {} file(s) without a confirm", ld + rd));
                     }
-                    let two_way = !ran.iter().any(|a| a == "--direction");
+                    // A hinted run may have pushed its saves alone: the
+                    // person's other changes are still pending.
+                    let two_way = !ran.iter().any(|a| a == "--direction" || a == "--changed");
                     if two_way {
                         // The run itself deleted more than the limit on the other side.
                         let (p, m) = (&self.pending, self.max_delete as u64);

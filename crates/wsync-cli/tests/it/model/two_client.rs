@@ -98,7 +98,7 @@ fn run_two_clients(seed: u64, rounds: usize) -> World {
         let bytes = w.rec.write(Place::Gateway, &path, 0, 64, &mut w.rng);
         fs::put(&gw.dir, &path, &bytes);
     }
-    w.sync_round("both", false);
+    w.sync_round("both", false, &[]);
     gateway_round(&mut w, &gw, true);
     w.check_lost();
     let places = [Place::Local, Place::Remote, Place::Gateway];
@@ -109,14 +109,14 @@ fn run_two_clients(seed: u64, rounds: usize) -> World {
         for (i, place) in places.iter().enumerate() {
             for _ in 0..w.rng.range(0, 3) {
                 let side = Side { place: *place, root: &roots[i] };
-                let line = ops::random_op(&mut w.rng, &mut w.rec, &side, k, false, &mut w.pending);
+                let line = ops::random_op(&mut w.rng, &mut w.rec, &side, k, false, None, &mut w.pending);
                 w.say(line);
             }
         }
         let wsync_first = w.rng.chance(0.5);
         for turn in 0..2 {
             if (turn == 0) == wsync_first {
-                w.sync_round("both", false);
+                w.sync_round("both", false, &[]);
             } else {
                 gateway_round(&mut w, &gw, false);
             }
@@ -126,7 +126,7 @@ fn run_two_clients(seed: u64, rounds: usize) -> World {
     w.step = rounds + 1;
     w.say("quiet rounds".into());
     for _ in 0..4 {
-        let (code, report) = w.sync_round("both", false);
+        let (code, report) = w.sync_round("both", false, &[]);
         gateway_round(&mut w, &gw, false);
         let same = super::record::differences(&w.rec, ("local", &w.local), ("gateway", &gw.dir)).is_empty()
             && super::record::differences(&w.rec, ("local", &w.local), ("remote", &w.remote)).is_empty();
