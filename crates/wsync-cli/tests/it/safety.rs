@@ -259,3 +259,44 @@ fn the_config_file_is_readable_by_its_owner_only() {
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(std::fs::metadata(&env.config).unwrap().permissions().mode() & 0o777, 0o600);
 }
+
+/// rclone 1.75.2 writes a merge's listings before its final check, and a
+/// merge that only fixes the times of equal files fails that check once
+/// (wsync then merges a second time). A wsync killed between the two left
+/// listings that the next run took for a finished sync and stopped on:
+/// "out of sync, run --resync". The next run merges again instead.
+#[test]
+fn a_first_sync_killed_between_its_merge_passes_is_merged_again() {
+    let mut env = setup();
+    let remote = env.use_local_remote(json!({}));
+    // Equal files whose times differ by a fraction of a millisecond, as
+    // when both sides were written at about the same moment.
+    for name in ["same-1.txt", "same-2.txt"] {
+        write(&env.local.join(name), "equal on both sides");
+        write(&remote.join(name), "equal on both sides");
+        let t = std::fs::metadata(env.local.join(name)).unwrap().modified().unwrap();
+        let f = std::fs::File::options().write(true).open(remote.join(name)).unwrap();
+        f.set_modified(t + Duration::from_micros(200)).unwrap();
+    }
+    write(&env.local.join("here.txt"), "only here");
+    // The real rclone, but wsync is killed as it starts a second merge pass.
+    let count = env.path("merge-passes");
+    let wrapper = env.path("rclone-wrapper");
+    let script = format!(
+        "#!/bin/sh\ncase \" $* \" in *\" --resync \"*) n=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'; if [ $n -eq 2 ]; then kill -9 $PPID; exit 1; fi;; esac\nexec '{r}' \"$@\"\n",
+        c = count.display(),
+        r = rclone_bin().display()
+    );
+    write(&wrapper, &script);
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    env.extra_env.push(("WSYNC_RCLONE".into(), wrapper.to_string_lossy().into()));
+    let killed = env.wsync(&["sync", "--json"]);
+    assert_eq!(read(&count).trim(), "2", "the merge took a second pass (and wsync was killed there): {killed:?}");
+    assert_eq!(killed.code, None, "{killed:?}");
+    let (run, report) = env.sync_json(&[]);
+    assert_eq!(run.code, Some(0), "the next run merges again: {run:?}");
+    assert!(!run.stderr.contains("--resync") && report["blocked"].is_null(), "{report}");
+    assert_eq!(read(&remote.join("here.txt")), "only here");
+    let full = env.sync_ok();
+    assert_eq!(full["result"], "ok", "{full}");
+}

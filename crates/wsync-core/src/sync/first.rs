@@ -141,6 +141,9 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
 }
 
 pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
+    if !job.opts.dry_run {
+        super::records::begin_merge(&job.workdir)?;
+    }
     if *check == RemoteCheck::Missing && !job.opts.dry_run {
         job.create_remote_dir()?;
     }
@@ -205,6 +208,7 @@ pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()
         }
         other => return Err(Error::Remote(format!("the merge of both sides stopped ({other:?}); sync again"))),
     }
+    super::records::end_merge(&job.workdir)?;
     report.conflicts = conflicts;
     if report.result == SyncResult::Ok && !report.conflicts.is_empty() {
         report.result = SyncResult::Conflicts;

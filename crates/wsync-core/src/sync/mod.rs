@@ -199,7 +199,9 @@ fn run(
 fn two_way(job: &Job, started: i64, initialized: bool, report: &mut SyncReport) -> Result<()> {
     let (folder, opts, sink, cancel) = (job.folder, &job.opts, job.sink, job.cancel);
     let listings = records::state(&job.workdir);
-    let first = opts.resync || listings != records::Listings::Present;
+    // A merge that did not finish is merged again (copies only).
+    let interrupted = records::merge_interrupted(&job.workdir);
+    let first = opts.resync || interrupted || listings != records::Listings::Present;
     sink.emit(SyncEvent::Started { folder: folder.id.clone(), first_sync: first, dry_run: opts.dry_run });
     report.first_sync = first;
     if !first && !opts.changed.is_empty() && !recheck::sweep_pending(job) {
@@ -225,7 +227,7 @@ fn two_way(job: &Job, started: i64, initialized: bool, report: &mut SyncReport) 
     }
     // Listings lost after a successful sync: deletions since then cannot
     // be told from new files, so the person decides.
-    if listings == records::Listings::Missing && initialized && !opts.resync && !opts.confirm_deletes {
+    if listings == records::Listings::Missing && initialized && !interrupted && !opts.resync && !opts.confirm_deletes {
         report.result = SyncResult::Blocked;
         report.blocked = Some(guards::listings_lost(&folder.id));
         return Ok(());

@@ -1,8 +1,8 @@
 //! The state of a folder's bisync records in its work dir: present, missing
 //! or empty; the prior listing of one side (from whichever file bisync
 //! left: current, `-err` after an aborted run, `-old` backup, `-new`
-//! mid-run); forgetting them; and restoring `-err` listings that
-//! `--recover` cannot use.
+//! mid-run); forgetting them; restoring `-err` listings that
+//! `--recover` cannot use; and the mark of a merge that has not finished.
 
 use std::path::{Path, PathBuf};
 
@@ -58,6 +58,30 @@ pub fn state(workdir: &Path) -> Listings {
         }
         _ => Listings::Missing,
     }
+}
+
+/// Present while a first-sync merge runs: listings next to it may be a
+/// half-done merge's (rclone 1.75.2 writes them before its final check,
+/// which a merge that fixes times fails once), so the next run merges
+/// again (copies only) instead of trusting them.
+const MERGING: &str = "merging";
+
+pub fn begin_merge(workdir: &Path) -> Result<()> {
+    std::fs::create_dir_all(workdir).map_err(|e| Error::io(format!("cannot create {}", workdir.display()), e))?;
+    crate::fsutil::write_atomic(&workdir.join(MERGING), b"a first-sync merge is running or was interrupted\n", 0o600)
+        .map_err(|e| Error::io(format!("cannot write {}", workdir.join(MERGING).display()), e))
+}
+
+pub fn end_merge(workdir: &Path) -> Result<()> {
+    match std::fs::remove_file(workdir.join(MERGING)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(format!("cannot remove {}", workdir.join(MERGING).display()), e)),
+        _ => Ok(()),
+    }
+}
+
+/// Did a merge start and not finish (killed, or failed)?
+pub fn merge_interrupted(workdir: &Path) -> bool {
+    workdir.join(MERGING).exists()
 }
 
 /// Forget the previous run's listings (the next bisync is a merge).
