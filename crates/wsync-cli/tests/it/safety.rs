@@ -300,3 +300,45 @@ fn a_first_sync_killed_between_its_merge_passes_is_merged_again() {
     let full = env.sync_ok();
     assert_eq!(full["result"], "ok", "{full}");
 }
+
+/// Conflict copies are named by the minute: a second conflict of the same
+/// file within that minute must not replace the first one's copy.
+#[test]
+fn two_conflicts_of_one_file_in_one_minute_keep_every_version() {
+    for vendor in ["other", "rclone"] {
+        let env = setup();
+        let served = env.path("served");
+        let server = Server::start("webdav", &served);
+        let mirror = served.join("share");
+        env.write_config(json!([env.folder("webdav", webdav_block(&server, vendor), json!({ "conflictResolve": "local" }))]));
+        write(&env.local.join("doc.txt"), "base");
+        write(&env.local.join("pad.txt"), "p");
+        env.sync_ok();
+        let mut texts = Vec::new();
+        for round in 1..=2 {
+            tick();
+            let (here, there) = (format!("here {round}"), format!("there {round}, longer"));
+            write(&env.local.join("doc.txt"), &here);
+            write(&mirror.join("doc.txt"), &there);
+            let (run, report) = env.sync_json(&[]);
+            assert_eq!(run.code, Some(3), "{vendor} round {round}: {run:?}");
+            assert_eq!(report["conflicts"].as_array().map(|a| a.len()), Some(1), "{report}");
+            texts.push(there);
+            if round == 2 {
+                // (The person's own edit replaced "here 1".)
+                texts.push(here);
+            }
+        }
+        let all = |root: &std::path::Path| -> Vec<String> { files(root).iter().map(|f| read(&root.join(f))).collect() };
+        let here_now = all(&env.local);
+        let kept: Vec<String> = all(&env.home.join(".local/share/workspace-sync/versions")).into_iter().chain(all(&served.join("share.wsync-versions"))).collect();
+        for t in &texts {
+            assert!(here_now.contains(t) || kept.contains(t), "{vendor}: {t:?} is neither in the folder {here_now:?} nor kept {kept:?}");
+        }
+        // Both conflict copies are in the folder, on both sides.
+        assert_eq!(files(&env.local), files(&mirror), "{vendor}");
+        for t in ["there 1, longer", "there 2, longer"] {
+            assert!(here_now.contains(&t.to_string()), "{vendor}: the cloud's {t:?} is kept in the folder: {here_now:?}");
+        }
+    }
+}

@@ -51,7 +51,13 @@ pub fn args(job: &Job, extra: &[String], allow: Allow) -> Vec<String> {
     }
     a.extend(["--workdir".into(), job.workdir.to_string_lossy().into_owned(), "--max-lock".into(), "2m".into()]);
     a.extend(["--max-delete".into(), max_delete.to_string()]);
-    a.extend(["--conflict-loser".into(), "pathname".into(), "--conflict-suffix".into(), names::bisync_conflict_suffix()]);
+    let prior: String = [Path::One, Path::Two]
+        .into_iter()
+        .filter_map(|side| records::find(&job.workdir, side))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let suffix = names::bisync_conflict_suffix(chrono::Local::now(), |s| prior.contains(s));
+    a.extend(["--conflict-loser".into(), "pathname".into(), "--conflict-suffix".into(), suffix]);
     a.extend(["--suffix-keep-extension".into(), "--partial-suffix".into(), PARTIAL_SUFFIX.into(), "--stats".into(), "1s".into(), "-v".into()]);
     a.extend(job.comparison.flags.iter().cloned());
     a.push("--conflict-resolve".into());

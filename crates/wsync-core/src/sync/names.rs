@@ -19,12 +19,19 @@ impl Side {
     }
 }
 
-/// The Go time layout rclone expands in `--conflict-suffix`.
-pub const STAMP_LAYOUT_GO: &str = "{2006-01-02-1504}";
-
-/// `--conflict-suffix` value for bisync: Path1 (local) and Path2 (remote).
-pub fn bisync_conflict_suffix() -> String {
-    format!("conflict-local-{STAMP_LAYOUT_GO},conflict-remote-{STAMP_LAYOUT_GO}")
+/// `--conflict-suffix` value for bisync: Path1 (local) and Path2 (remote),
+/// stamped with `when`'s minute. Copies are named by the minute, and
+/// bisync moves a loser onto an existing name (a second conflict of one
+/// file within a minute replaced the first one's copy), so where
+/// `taken(".conflict-remote-<stamp>")` says the records already hold such
+/// names, the copies are numbered as ours are (`conflict-remote2-…`).
+pub fn bisync_conflict_suffix(when: chrono::DateTime<chrono::Local>, taken: impl Fn(&str) -> bool) -> String {
+    let stamp = when.format("%Y-%m-%d-%H%M").to_string();
+    let pick = |n: u32| if n < 2 { String::new() } else { n.to_string() };
+    let n = (1..10_000u32)
+        .find(|&n| !taken(&format!(".conflict-local{}-{stamp}", pick(n))) && !taken(&format!(".conflict-remote{}-{stamp}", pick(n))))
+        .unwrap_or(10_000);
+    format!("conflict-local{0}-{stamp},conflict-remote{0}-{stamp}", pick(n))
 }
 
 /// The conflict copy name of `rel` (a path relative to the folder).
@@ -79,5 +86,13 @@ mod tests {
         assert_eq!(conflict_name("a/b/Makefile", Side::Local, t), "a/b/Makefile.conflict-local-2026-11-25-1432");
         assert_eq!(conflict_name(".bashrc", Side::Local, t), ".bashrc.conflict-local-2026-11-25-1432");
         assert_eq!(conflict_name("d.x/f", Side::Local, t), "d.x/f.conflict-local-2026-11-25-1432");
+    }
+
+    #[test]
+    fn bisync_copies_are_numbered_when_the_minute_is_taken() {
+        let t = chrono::Local.with_ymd_and_hms(2026, 11, 25, 14, 32, 0).unwrap();
+        assert_eq!(bisync_conflict_suffix(t, |_| false), "conflict-local-2026-11-25-1432,conflict-remote-2026-11-25-1432");
+        let records = "doc.conflict-remote-2026-11-25-1432.txt\nx.conflict-local2-2026-11-25-1432";
+        assert_eq!(bisync_conflict_suffix(t, |s| records.contains(s)), "conflict-local3-2026-11-25-1432,conflict-remote3-2026-11-25-1432");
     }
 }
