@@ -138,3 +138,28 @@ fn a_running_daemon_follows_config_changes_without_interrupting_other_folders() 
     assert_eq!(r.code, Some(0), "{r:?}");
     assert!(r.stdout.contains("config applied"), "{r:?}");
 }
+
+/// WebDAV keeps whole seconds: two equal-size saves within one second have
+/// the same time there, and the fast path must still push the second.
+#[test]
+fn an_equal_size_save_in_the_same_second_is_pushed() {
+    let env = setup();
+    let served = env.path("served");
+    let server = Server::start("webdav", &served);
+    let mirror = served.join("share");
+    env.write_config(json!([env.folder("webdav", webdav_block(&server, "rclone"), json!({}))]));
+    write(&env.local.join("doc.txt"), "v0 base");
+    write(&env.local.join("pad.txt"), "p");
+    env.sync_ok();
+    let second = std::time::UNIX_EPOCH + Duration::from_secs(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 5);
+    for (i, text) in ["v1 here", "v2 here"].iter().enumerate() {
+        write(&env.local.join("doc.txt"), text);
+        let f = std::fs::File::options().write(true).open(env.local.join("doc.txt")).unwrap();
+        f.set_modified(second + Duration::from_millis(100 + 300 * i as u64)).unwrap();
+        let (run, _) = env.sync_json(&["--changed", "doc.txt"]);
+        assert_eq!(run.code, Some(0), "{run:?}");
+        assert_eq!(read(&mirror.join("doc.txt")), *text, "save {i} reached the cloud");
+    }
+    let full = env.sync_ok();
+    assert_eq!(full["result"], "ok", "the records agree: {full}");
+}

@@ -158,7 +158,10 @@ pub fn push(job: &Job, report: &mut SyncReport) -> Result<bool> {
         .apply(job.rclone("copy"))
         .arg(&job.sides.local)
         .arg(&job.sides.remote)
-        .args(["--files-from", "-", "--no-traverse", "--partial-suffix", super::job::PARTIAL_SUFFIX, "--stats", "1s", "-v"])
+        // Every listed file changed here: copied even where size and time
+        // look equal (a remote that keeps whole seconds gives an
+        // equal-size save in the same second as the last one the same time).
+        .args(["--files-from", "-", "--no-traverse", "--ignore-times", "--partial-suffix", super::job::PARTIAL_SUFFIX, "--stats", "1s", "-v"])
         .arg("--backup-dir")
         .arg(job.cloud_versions_arg())
         .stdin(&names.join("\n"))
