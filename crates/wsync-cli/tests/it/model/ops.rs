@@ -43,7 +43,7 @@ pub struct Side<'a> {
 
 /// Where another client's equal-size edit can share the file's time (a
 /// remote that keeps whole seconds): files whose time is newer than this
-/// (the last sync's start, less a second) may be edited "in the same
+/// (the end of the last sync, less a second) may be edited "in the same
 /// second", keeping their time.
 pub type SameTime = Option<std::time::SystemTime>;
 

@@ -64,9 +64,10 @@ pub fn run(seed: u64, knobs: &Knobs) -> Finding {
         for _ in 0..w.rng.range(1, 5) {
             let on_local = w.rng.chance(0.55);
             let side = if on_local { Side { place: Place::Local, root: &w.local } } else { Side { place: Place::Remote, root: &w.remote } };
-            // Another client's edit in the same second as the last sync:
-            // only a remote that keeps whole seconds can give it the same time.
-            let same_time = (webdav && !on_local).then(|| w.last_sync_start.map(|t| t - std::time::Duration::from_secs(1))).flatten();
+            // Another client's edit in the same second as the file's time,
+            // made after the last sync ended (as any later edit is): only a
+            // remote that keeps whole seconds can give it the same time.
+            let same_time = (webdav && !on_local).then(|| w.last_sync_end.map(|t| t - std::time::Duration::from_secs(1))).flatten();
             let line = ops::random_op(&mut w.rng, &mut w.rec, &side, k, true, same_time, &mut w.pending);
             w.say(line);
         }

@@ -125,8 +125,8 @@ impl World {
             let planned = plan.take();
             let had_plan = planned.is_some();
             let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
-            self.last_sync_start = Some(std::time::SystemTime::now());
             let out = proc::run(&self.env, &refs, planned, RUN_LIMIT);
+            self.last_sync_end = Some(std::time::SystemTime::now());
             self.stats.syncs += 1;
             self.say(summary(&args, &out));
             last = (out.code, out.report.clone());

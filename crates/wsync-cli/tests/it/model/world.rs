@@ -45,8 +45,8 @@ pub struct World {
     pub max_delete: usize,
     /// What the person did since the last two-way sync.
     pub pending: Pending,
-    /// When the last run started.
-    pub last_sync_start: Option<std::time::SystemTime>,
+    /// When the last run ended.
+    pub last_sync_end: Option<std::time::SystemTime>,
 }
 
 impl World {
@@ -83,7 +83,7 @@ impl World {
             est_ms: 500.0,
             max_delete: 50,
             pending: Pending::default(),
-            last_sync_start: None,
+            last_sync_end: None,
         }
     }
 
