@@ -57,15 +57,25 @@ impl RemoteCheck {
     }
 }
 
+/// Does `t` hold the HTTP status `code` as a number of its own (not part of
+/// a port such as `127.0.0.1:40153`, nor of a longer number)?
+fn has_status(t: &str, code: &str) -> bool {
+    t.match_indices(code).any(|(i, _)| {
+        let before = t[..i].chars().next_back();
+        let after = t[i + code.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit() || c == ':' || c == '.') && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
 /// Classify an rclone error text.
 pub fn classify_error(text: &str) -> RemoteCheck {
     let t = text.to_ascii_lowercase();
     let short = shorten(text);
-    if t.contains("429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") {
+    if has_status(&t, "429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") {
         RemoteCheck::RateLimited(short)
     } else if t.contains("invalid_grant") || t.contains("token expired") || t.contains("expired_access_token") || t.contains("refresh token") {
         RemoteCheck::NeedsLogin(short)
-    } else if t.contains("401")
+    } else if has_status(&t, "401")
         || t.contains("403 forbidden")
         || t.contains("unauthorized")
         || t.contains("unable to authenticate")
@@ -138,6 +148,12 @@ mod tests {
     #[test]
     fn classifies_common_failures() {
         assert!(matches!(classify_error("dial tcp 127.0.0.1:1: connect: connection refused"), RemoteCheck::Unreachable(_)));
+        // A port that holds a status code's digits is not that status.
+        let refused = "Propfind \"http://127.0.0.1:40153/share/\": dial tcp 127.0.0.1:40153: connect: connection refused";
+        assert!(matches!(classify_error(refused), RemoteCheck::Unreachable(_)), "{:?}", classify_error(refused));
+        assert!(matches!(classify_error("dial tcp 127.0.0.1:42913: connection refused"), RemoteCheck::Unreachable(_)));
+        assert!(matches!(classify_error("401 Unauthorized"), RemoteCheck::AuthFailed(_)));
+        assert!(matches!(classify_error("HTTP error 429 (429 Too Many Requests)"), RemoteCheck::RateLimited(_)));
         assert!(matches!(classify_error("401 Unauthorized"), RemoteCheck::AuthFailed(_)));
         assert!(matches!(classify_error("oauth2: \"invalid_grant\""), RemoteCheck::NeedsLogin(_)));
         assert_eq!(classify_error("error listing: directory not found"), RemoteCheck::Missing);
