@@ -11,7 +11,7 @@ pub const RATE_LIMIT_MIN: Duration = Duration::from_secs(60);
 #[cfg(test)]
 pub fn is_rate_limited(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    t.contains("429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") || t.contains("ratelimit")
+    crate::remote::check::has_status(&t, "429") || t.contains("too_many_requests") || t.contains("too many requests") || t.contains("rate limit") || t.contains("ratelimit")
 }
 
 /// The delay before retry number `failures` (1 = first retry).

@@ -59,7 +59,7 @@ impl RemoteCheck {
 
 /// Does `t` hold the HTTP status `code` as a number of its own (not part of
 /// a port such as `127.0.0.1:40153`, nor of a longer number)?
-fn has_status(t: &str, code: &str) -> bool {
+pub(crate) fn has_status(t: &str, code: &str) -> bool {
     t.match_indices(code).any(|(i, _)| {
         let before = t[..i].chars().next_back();
         let after = t[i + code.len()..].chars().next();
