@@ -66,7 +66,7 @@ def main():
         base = Path(tmp)
         reuse = {}
         if 1 in want:
-            sections.large_noop(base, *large, repeat)
+            sections.large_noop(base, *large, max(repeat, 11) if not args.quick else repeat)
         if 2 in want:
             sections.webdav_bytes(base, *dav, repeat=3)
         if 3 in want or 5 in want:

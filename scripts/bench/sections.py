@@ -34,6 +34,7 @@ def large_noop(base: Path, count: int, size_mib: int, repeat: int):
     # What the landed engine did on every run: checksums read in full.
     raw_sum.append(raw_bisync(raw_l, raw_r, raw_w, "--compare", "size,modtime,checksum", "--download-hash")[0])
     log(f"first sync: ours {first:.2f} s, raw bisync --resync {raw_first:.2f} s")
+    log("no-op runs: ours " + " ".join(f"{t:.3f}" for t in ours) + "; raw " + " ".join(f"{t:.3f}" for t in raw))
     log(f"no-op median of {repeat}: ours {median(ours):.2f} s, raw bisync (default compare) {median(raw):.2f} s"
         f" -> {ratio(median(ours), median(raw)):.2f}x")
     log(f"for reference, raw bisync --compare size,modtime,checksum (reads every byte): {raw_sum[0]:.2f} s")

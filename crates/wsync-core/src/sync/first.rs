@@ -141,6 +141,18 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
 }
 
 pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
+    // Every file is hashed here: the hashes go to a cache in memory first
+    // (see `hashstage`), kept whatever the outcome, as they are all valid.
+    let staged = if job.opts.dry_run { None } else { super::hashstage::begin(job.sides.cache_dir(), &job.folder.id) };
+    let Some(staged) = staged else { return merge(job, check, report) };
+    let outcome = merge(&job.with_cache_dir(staged.dir().to_path_buf()), check, report);
+    if let Err(e) = staged.commit() {
+        job.warn(format!("could not keep the hashes of this sync ({e}); the next sync computes them again"));
+    }
+    outcome
+}
+
+fn merge(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     if !job.opts.dry_run {
         super::records::begin_merge(&job.workdir)?;
     }

@@ -104,6 +104,11 @@ impl Sides {
         format!("{}:{path}", self.remote_name)
     }
 
+    /// The `--cache-dir` the overlays keep their hashes in.
+    pub fn cache_dir(&self) -> &std::path::Path {
+        &self.cache_dir
+    }
+
     /// The overlays' definitions and the folder's own cache.
     pub fn apply(&self, inv: crate::rclone::Invocation) -> crate::rclone::Invocation {
         inv.envs(&self.env).arg("--cache-dir").arg(self.cache_dir.to_string_lossy().to_string())
@@ -128,7 +133,25 @@ pub(crate) struct Job<'a> {
     pub cloud_versions: String,
 }
 
-impl Job<'_> {
+impl<'a> Job<'a> {
+    /// The same job with the hash cache in `cache_dir` (a staged copy).
+    pub fn with_cache_dir(&self, cache_dir: PathBuf) -> Job<'a> {
+        Job {
+            ctx: self.ctx,
+            folder: self.folder,
+            local: self.local.clone(),
+            remote: self.remote.clone(),
+            workdir: self.workdir.clone(),
+            opts: self.opts.clone(),
+            sink: self.sink,
+            cancel: self.cancel,
+            comparison: self.comparison.clone(),
+            sides: Sides { cache_dir, ..self.sides.clone() },
+            local_versions: self.local_versions.clone(),
+            cloud_versions: self.cloud_versions.clone(),
+        }
+    }
+
     /// `--exclude` flags: the folder's list, our partial files, and the
     /// cloud versions area when it lies inside the folder.
     pub fn filter_flags(&self) -> Vec<String> {

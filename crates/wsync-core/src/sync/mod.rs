@@ -13,6 +13,7 @@ mod emptied;
 mod fast;
 mod first;
 mod guards;
+mod hashstage;
 mod interpret;
 mod job;
 pub mod listings;
@@ -30,6 +31,7 @@ pub use crate::state::CachedComparison;
 pub use compare::Comparison;
 pub use job::{Context, SyncOptions, PARTIAL_SUFFIX};
 pub use crate::folder_lock::FolderLock;
+pub use hashstage::sweep as sweep_staged_hashes;
 pub use lock::{clear_stale_bisync_locks, StaleLocks};
 pub use names::{conflict_name, is_conflict_copy, Side};
 
@@ -180,6 +182,7 @@ fn run(
     };
     if killed_before {
         emptied::sweep_partials(&job);
+        hashstage::sweep(&folder.id);
     }
     if let StaleLocks::Removed(pids) = clear_stale_bisync_locks(&job.workdir, &folder.id)? {
         job.warn(format!("removed a lock left by a sync that did not finish (process {pids:?} is gone)"));
