@@ -113,6 +113,15 @@ impl Env {
         remote_root.join("share")
     }
 
+    /// The folder on a loopback WebDAV server of `vendor`: the server (it
+    /// stops with the test) and the served copy of the folder.
+    pub fn use_webdav_remote(&self, vendor: &str, extra: Value) -> (Server, PathBuf) {
+        let served = self.path("served");
+        let server = Server::start("webdav", &served);
+        self.write_config(json!([self.folder("webdav", webdav_block(&server, vendor), extra)]));
+        (server, served.join("share"))
+    }
+
     /// Sync and assert success (exit 0 or 3), returning the JSON report.
     pub fn sync_json(&self, extra: &[&str]) -> (Run, Value) {
         let mut args = vec!["sync", "--json"];

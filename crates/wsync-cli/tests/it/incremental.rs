@@ -144,10 +144,7 @@ fn a_running_daemon_follows_config_changes_without_interrupting_other_folders() 
 #[test]
 fn an_equal_size_save_in_the_same_second_is_pushed() {
     let env = setup();
-    let served = env.path("served");
-    let server = Server::start("webdav", &served);
-    let mirror = served.join("share");
-    env.write_config(json!([env.folder("webdav", webdav_block(&server, "rclone"), json!({}))]));
+    let (_server, mirror) = env.use_webdav_remote("rclone", json!({}));
     write(&env.local.join("doc.txt"), "v0 base");
     write(&env.local.join("pad.txt"), "p");
     env.sync_ok();

@@ -97,10 +97,7 @@ fn sftp_round_trip() {
 #[test]
 fn equal_size_edits_on_owncloud_webdav_keep_both_versions() {
     let env = setup();
-    let served = env.path("served");
-    let server = Server::start("webdav", &served);
-    let mirror = served.join("share");
-    env.write_config(json!([env.folder("webdav", webdav_block(&server, "owncloud"), json!({}))]));
+    let (_server, mirror) = env.use_webdav_remote("owncloud", json!({}));
     write(&env.local.join("notes.txt"), "AAAA base");
     write(&env.local.join("other.txt"), "x");
     write(&env.local.join("third.txt"), "y");
@@ -124,10 +121,7 @@ fn equal_size_edits_on_owncloud_webdav_keep_both_versions() {
 #[test]
 fn an_equal_size_cloud_edit_within_the_second_of_the_last_sync_is_synced() {
     let env = setup();
-    let served = env.path("served");
-    let server = Server::start("webdav", &served);
-    let mirror = served.join("share");
-    env.write_config(json!([env.folder("webdav", webdav_block(&server, "rclone"), json!({}))]));
+    let (_server, mirror) = env.use_webdav_remote("rclone", json!({}));
     write(&env.local.join("notes.txt"), "AAAA base");
     write(&env.local.join("other.txt"), "x");
     write(&env.local.join("third.txt"), "y");

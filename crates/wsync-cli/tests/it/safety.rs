@@ -13,10 +13,8 @@ use crate::harness::*;
 
 fn webdav_env() -> (Env, Server, std::path::PathBuf) {
     let env = setup();
-    let served = env.path("served");
-    let server = Server::start("webdav", &served);
-    env.write_config(json!([env.folder("webdav", webdav_block(&server, "rclone"), json!({}))]));
-    (env, server, served.join("share"))
+    let (server, mirror) = env.use_webdav_remote("rclone", json!({}));
+    (env, server, mirror)
 }
 
 fn versions(env: &Env) -> Vec<Value> {
@@ -307,10 +305,7 @@ fn a_first_sync_killed_between_its_merge_passes_is_merged_again() {
 fn two_conflicts_of_one_file_in_one_minute_keep_every_version() {
     for vendor in ["other", "rclone"] {
         let env = setup();
-        let served = env.path("served");
-        let server = Server::start("webdav", &served);
-        let mirror = served.join("share");
-        env.write_config(json!([env.folder("webdav", webdav_block(&server, vendor), json!({ "conflictResolve": "local" }))]));
+        let (_server, mirror) = env.use_webdav_remote(vendor, json!({ "conflictResolve": "local" }));
         write(&env.local.join("doc.txt"), "base");
         write(&env.local.join("pad.txt"), "p");
         env.sync_ok();
@@ -331,7 +326,7 @@ fn two_conflicts_of_one_file_in_one_minute_keep_every_version() {
         }
         let all = |root: &std::path::Path| -> Vec<String> { files(root).iter().map(|f| read(&root.join(f))).collect() };
         let here_now = all(&env.local);
-        let kept: Vec<String> = all(&env.home.join(".local/share/workspace-sync/versions")).into_iter().chain(all(&served.join("share.wsync-versions"))).collect();
+        let kept: Vec<String> = all(&env.home.join(".local/share/workspace-sync/versions")).into_iter().chain(all(&env.path("served").join("share.wsync-versions"))).collect();
         for t in &texts {
             assert!(here_now.contains(t) || kept.contains(t), "{vendor}: {t:?} is neither in the folder {here_now:?} nor kept {kept:?}");
         }
