@@ -18,6 +18,7 @@ mod commands;
 mod error;
 mod events;
 mod notify;
+mod single;
 mod tray;
 mod window;
 
@@ -123,6 +124,13 @@ async fn start_engine(app: &AppHandle, config_path: PathBuf, role: host::HostRol
 }
 
 fn main() {
+    // Two malloc arenas, not one per thread (glibc's default): the app's
+    // threads mostly sleep, and each arena kept its freed pages resident.
+    // SAFETY: mallopt only sets an allocator parameter, before any thread.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
     let argv: Vec<String> = std::env::args().collect();
     if argv.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");
@@ -153,15 +161,22 @@ fn main() {
         log_dir.join("app.log").display()
     );
 
+    // First: a second launch hands over to the running app and exits.
+    let first = match single::claim(&argv) {
+        Ok(single::Claim::First(first)) => first,
+        Ok(single::Claim::Handed) => {
+            tracing::info!("Workspace Sync is already running: asked it for the window");
+            return;
+        }
+        Err(e) => {
+            tracing::error!("cannot start: {e}");
+            eprintln!("workspace-sync: {e}");
+            std::process::exit(1);
+        }
+    };
     let setup_args = args.clone();
+    let mut first = Some(first);
     let app = tauri::Builder::default()
-        // First: a second launch hands over to this one and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            let args = parse_args(&argv).unwrap_or_default();
-            tracing::info!("a second launch asked for the window");
-            let (page, folder) = args.open.unwrap_or_else(|| ("status".into(), None));
-            window::open(app, &page, folder.as_deref());
-        }))
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec!["--hidden"])))
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
@@ -217,6 +232,16 @@ fn main() {
             };
             app.manage(AppState::new(config_path.clone()));
             tray::create(&handle)?;
+            if let Some(first) = first.take() {
+                let h = handle.clone();
+                first.serve(move |argv| {
+                    let args = parse_args(&argv).unwrap_or_default();
+                    tracing::info!("a second launch asked for the window");
+                    let (page, folder) = args.open.unwrap_or_else(|| ("status".into(), None));
+                    let app = h.clone();
+                    let _ = h.run_on_main_thread(move || window::open(&app, &page, folder.as_deref()));
+                });
+            }
             let args = setup_args.clone();
             let h = handle.clone();
             let config_path = config_path.clone();
