@@ -47,7 +47,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--saves", type=int, default=12)
     ap.add_argument("--small", default="10000,100000", help="sizes of the small-file trees (sections 3, 4, 5)")
-    ap.add_argument("--webdav-max", type=int, default=10_000, help="largest tree section 4 syncs over WebDAV")
+    ap.add_argument("--webdav-max", type=int, default=100_000, help="largest tree section 4 syncs over WebDAV")
     ap.add_argument("--scratch", default=os.environ.get("BENCH_SCRATCH"))
     args = ap.parse_args()
     want = {int(x) for x in args.sections.split(",") if x}

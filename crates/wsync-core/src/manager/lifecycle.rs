@@ -163,8 +163,9 @@ impl FolderManager {
             }
             state::remove(&id)?;
             // The hash cache of its sides.
-            let _ = std::fs::remove_dir_all(paths::data_dir().join("cache").join(&id));
-            crate::sync::sweep_staged_hashes(&id);
+            let cache = paths::data_dir().join("cache").join(&id);
+            let _ = std::fs::remove_dir_all(&cache);
+            crate::sync::sweep_staged_hashes(&cache);
         }
         let mut removed = Removed { versions: crate::versions::root(&id), ..Default::default() };
         if !opts.keep_login {

@@ -143,7 +143,7 @@ fn settle(job: &Job, rel: &str, report: &mut SyncReport) -> Result<ConflictRepor
 pub fn run(job: &Job, check: &RemoteCheck, report: &mut SyncReport) -> Result<()> {
     // Every file is hashed here: the hashes go to a cache in memory first
     // (see `hashstage`), kept whatever the outcome, as they are all valid.
-    let staged = if job.opts.dry_run { None } else { super::hashstage::begin(job.sides.cache_dir(), &job.folder.id) };
+    let staged = if job.opts.dry_run { None } else { super::hashstage::begin(job.sides.cache_dir()) };
     let Some(staged) = staged else { return merge(job, check, report) };
     let outcome = merge(&job.with_cache_dir(staged.dir().to_path_buf()), check, report);
     if let Err(e) = staged.commit() {

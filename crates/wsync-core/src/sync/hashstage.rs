@@ -27,11 +27,17 @@ fn staging_root() -> Option<PathBuf> {
     root.is_dir().then_some(root)
 }
 
-fn stage_dir(root: &Path, folder_id: &str) -> PathBuf {
+/// One staging dir per folder cache: named by the cache's own path, since
+/// folder ids repeat across homes (two people, or parallel tests, with a
+/// folder called "work" must never share one bolt file).
+fn stage_dir(root: &Path, home: &Path) -> PathBuf {
+    use md5::Digest as _;
+    use std::os::unix::ffi::OsStrExt;
     // SAFETY: getuid has no preconditions and cannot fail.
     let uid = unsafe { libc::getuid() };
-    let id: String = folder_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    root.join(format!("wsync-{uid}-{id}"))
+    let digest = md5::Md5::digest(home.as_os_str().as_bytes());
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    root.join(format!("wsync-{uid}-{key}"))
 }
 
 fn free_bytes(dir: &Path) -> Option<u64> {
@@ -57,17 +63,17 @@ fn size_of(files: &[PathBuf]) -> u64 {
 
 /// Stage the cache at `home` (a folder's `--cache-dir`) in memory, or
 /// `None` where there is no room or no tmpfs (the run then uses `home`).
-pub fn begin(home: &Path, folder_id: &str) -> Option<Staged> {
-    begin_in(&staging_root()?, home, folder_id)
+pub fn begin(home: &Path) -> Option<Staged> {
+    begin_in(&staging_root()?, home)
 }
 
-fn begin_in(root: &Path, home: &Path, folder_id: &str) -> Option<Staged> {
+fn begin_in(root: &Path, home: &Path) -> Option<Staged> {
     use std::os::unix::fs::DirBuilderExt;
     let existing = bolt_files(&home.join("kv"));
     if free_bytes(root)? < MIN_FREE.max(4 * size_of(&existing)) {
         return None;
     }
-    let dir = stage_dir(root, folder_id);
+    let dir = stage_dir(root, home);
     let _ = std::fs::remove_dir_all(&dir);
     // Owner only: the cache names every file of the folder.
     std::fs::DirBuilder::new().mode(0o700).create(&dir).ok()?;
@@ -107,10 +113,11 @@ impl Drop for Staged {
     }
 }
 
-/// Remove a staged cache left by a run that was killed.
-pub fn sweep(folder_id: &str) {
+/// Remove a staged copy of the cache at `home` left by a run that was
+/// killed.
+pub fn sweep(home: &Path) {
     if let Some(root) = staging_root() {
-        let _ = std::fs::remove_dir_all(stage_dir(&root, folder_id));
+        let _ = std::fs::remove_dir_all(stage_dir(&root, home));
     }
 }
 
@@ -124,7 +131,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(home.path().join("kv")).unwrap();
         std::fs::write(home.path().join("kv/wsyncl~hasher.bolt"), b"old").unwrap();
-        let staged = begin_in(root.path(), home.path(), "stage test/1").expect("a staging dir with room");
+        let staged = begin_in(root.path(), home.path()).expect("a staging dir with room");
         assert!(staged.dir().starts_with(root.path()));
         let copy = staged.dir().join("kv/wsyncl~hasher.bolt");
         assert_eq!(std::fs::read(&copy).unwrap(), b"old");
@@ -137,5 +144,16 @@ mod tests {
         assert_eq!(std::fs::read(home.path().join("kv/wsyncl~hasher.bolt")).unwrap(), b"new hashes");
         assert_eq!(std::fs::read(home.path().join("kv/wsynch~hasher.bolt")).unwrap(), b"cloud");
         assert!(!home.path().join("kv/wsyncl~hasher.bolt.tmp").exists());
+    }
+
+    #[test]
+    fn two_homes_with_one_folder_id_never_share_a_staging_dir() {
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (ha, hb) = (a.path().join("cache/ws"), b.path().join("cache/ws"));
+        let sa = begin_in(root.path(), &ha).unwrap();
+        let sb = begin_in(root.path(), &hb).unwrap();
+        assert_ne!(sa.dir(), sb.dir());
+        assert!(sa.dir().is_dir() && sb.dir().is_dir(), "starting one does not remove the other");
     }
 }

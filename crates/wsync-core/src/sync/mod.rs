@@ -182,7 +182,7 @@ fn run(
     };
     if killed_before {
         emptied::sweep_partials(&job);
-        hashstage::sweep(&folder.id);
+        hashstage::sweep(job.sides.cache_dir());
     }
     if let StaleLocks::Removed(pids) = clear_stale_bisync_locks(&job.workdir, &folder.id)? {
         job.warn(format!("removed a lock left by a sync that did not finish (process {pids:?} is gone)"));
