@@ -4,7 +4,7 @@
 # floor), then prints each figure beside raw rclone's on identical trees in
 # the same run. No figure is asserted: read them, and quote medians.
 #
-#   scripts/bench.sh                 sections 1-6 (about 30 min on 2 cores)
+#   scripts/bench.sh                 sections 1-6 (about an hour on 2 cores)
 #   scripts/bench.sh --sections 1,3  only those (6: the idle tray app)
 #   scripts/bench.sh --quick         small trees: a check of the script
 #

@@ -49,7 +49,7 @@ elapsed=$(( $(date +%s) - started ))
 echo "soak: failures by kind:"
 norm='s#/tmp/wsync-it-[A-Za-z0-9]+#TMP#g; s#127\.0\.0\.1:[0-9]+#PORT#g; s#[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+( \+0000 UTC)?#TIME#g'
 grep -h '^MODEL FAILURE' "$log" | sed -E 's/^MODEL FAILURE seed=[0-9]+ step=[0-9?]+: //' | sed -E "$norm" \
-  | sed -E 's/^version lost: .*; ([^;]+)$/version lost: \1/; s/^(sides differ after the quiet sync).*/\1/; s/^(a run asked for --resync).*/\1/; s/^(stray partial files).*/\1/; s/^(stuck: an emptied side fails every sync \("Empty [a-z]+ Path[12] listing)[^"]*").*/\1")/; s/^(stuck: an emptied side fails every sync).*/\1/; s/^(the scenario panicked).*/\1/' \
+  | sed -E 's/^version lost: .*; ([^;]+)$/version lost: \1/; s/^(sides differ after the quiet sync).*/\1/; s/^(a run asked for --resync).*/\1/; s/^(stray partial files).*/\1/; s/^(stuck: an emptied side fails every sync \("Empty [a-z]+ Path[12] listing)[^"]*"\).*/\1")/; t; s/^(stuck: an emptied side fails every sync).*/\1/; s/^(the scenario panicked).*/\1/' \
   | sort | uniq -c | sort -rn || true
 echo "soak: notes by kind:"
 grep -h '^MODEL NOTE' "$log" | sed -E "$norm" | sed -E 's/^MODEL NOTE seed=[0-9]+ step=[0-9?]+: //; s/^(false block \([a-z-]+\)).*/\1/; s/^(sync failed [0-9]+ times in a row).*error: (.{0,90}).*/\1: \2/; s/^(a run hung: no answer within [0-9]+ s).*/\1/; s/^(a mass delete went through without a block).*/\1/' \
